@@ -1,0 +1,2 @@
+/** Tensor values as they cross between edge and cloud. */
+package io.partnner.runtime.tensor;
