@@ -36,24 +36,40 @@ final class OnnxGraph {
   /** Graph inputs that are fed at run time (not overridable initializers). */
   final List<String> graphInputs;
   final List<String> graphOutputs;
+  /** Weights by name, dense: the model's initializers, then tensors folded to constants for the fixed input shapes. */
   final Map<String, OnnxMl.TensorProto> initializers;
+  /** Names of the model's sparse initializers (emitted as sparse, not from {@link #initializers}). */
+  final Set<String> sparseInitializers;
   final Map<String, Integer> producer;
   final Map<String, List<Integer>> consumers;
   final boolean[] constantNode;
+  /** Nodes whose every result is unused once folded constants are in place; they run nowhere. */
+  final boolean[] deadNode;
   final Set<String> constantTensors;
   /** All nodes, each after its producers; ties keep file order. */
   final int[] topologicalOrder;
 
   OnnxGraph(OnnxMl.ModelProto model, String modelName) {
+    this(model, modelName, Map.of());
+  }
+
+  /**
+   * @param folded node outputs known to be constant for the fixed input shapes (e.g. a {@code Shape}
+   *     chain over a tensor of static shape), with their values
+   */
+  OnnxGraph(OnnxMl.ModelProto model, String modelName, Map<String, OnnxMl.TensorProto> folded) {
     this.model = model;
     this.graph = model.getGraph();
-    this.initializers = new HashMap<>();
+    this.initializers = new java.util.LinkedHashMap<>();
     for (OnnxMl.TensorProto tensor : graph.getInitializerList()) {
       initializers.put(tensor.getName(), tensor);
     }
-    for (OnnxMl.SparseTensorProto sparse : graph.getSparseInitializerList()) {
-      initializers.put(sparse.getValues().getName(), sparse.getValues());
+    Set<String> sparse = new HashSet<>();
+    for (OnnxMl.SparseTensorProto tensor : graph.getSparseInitializerList()) {
+      initializers.put(tensor.getValues().getName(), tensor.getValues());
+      sparse.add(tensor.getValues().getName());
     }
+    this.sparseInitializers = Set.copyOf(sparse);
     List<String> inputs = new ArrayList<>();
     for (OnnxMl.ValueInfoProto input : graph.getInputList()) {
       if (!initializers.containsKey(input.getName())) {
@@ -83,7 +99,7 @@ final class OnnxGraph {
         if (!name.isEmpty()) {
           nodeOutputs.add(name);
           Integer previous = producers.put(name, i);
-          if (previous != null || graphInputs.contains(name) || initializers.containsKey(name)) {
+          if (previous != null || graphInputs.contains(name) || (initializers.containsKey(name) && !folded.containsKey(name))) {
             throw new ModelException(
                 "model " + modelName + ": tensor '" + name + "' is defined more than once (ONNX requires single assignment)");
           }
@@ -115,6 +131,9 @@ final class OnnxGraph {
     }
     this.consumers = Collections.unmodifiableMap(users);
     this.topologicalOrder = topologicalOrder(modelName);
+    for (Map.Entry<String, OnnxMl.TensorProto> entry : folded.entrySet()) {
+      initializers.putIfAbsent(entry.getKey(), entry.getValue().toBuilder().setName(entry.getKey()).build());
+    }
 
     this.constantNode = new boolean[nodes.size()];
     this.constantTensors = new HashSet<>(initializers.keySet());
@@ -130,10 +149,42 @@ final class OnnxGraph {
           break;
         }
       }
+      if (!constant && !node.outputs().isEmpty() && folded.keySet().containsAll(node.outputs())) {
+        constant = true;
+      }
       if (constant) {
         constantNode[index] = true;
         constantTensors.addAll(node.outputs());
       }
+    }
+    this.deadNode = new boolean[nodes.size()];
+    if (!folded.isEmpty()) {
+      markDead();
+    }
+  }
+
+  /** Marks compute nodes that feed only constant or dead nodes, latest first. */
+  private void markDead() {
+    Set<String> outputs = new HashSet<>(graphOutputs);
+    for (int i = topologicalOrder.length - 1; i >= 0; i--) {
+      int index = topologicalOrder[i];
+      if (constantNode[index]) {
+        continue;
+      }
+      boolean used = false;
+      for (String output : nodes.get(index).outputs()) {
+        if (outputs.contains(output)) {
+          used = true;
+          break;
+        }
+        for (int user : consumers.getOrDefault(output, List.of())) {
+          if (!constantNode[user] && !deadNode[user]) {
+            used = true;
+            break;
+          }
+        }
+      }
+      deadNode[index] = !used;
     }
   }
 
@@ -177,7 +228,7 @@ final class OnnxGraph {
   }
 
   boolean isCompute(int node) {
-    return !constantNode[node];
+    return !constantNode[node] && !deadNode[node];
   }
 
   /** Names a node's subgraphs read from enclosing scopes, recursively. */

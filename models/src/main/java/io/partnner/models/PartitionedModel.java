@@ -47,11 +47,14 @@ public final class PartitionedModel {
   private final int singleTensorCuts;
   private final List<String> singleTensorCutTensors;
 
-  private PartitionedModel(OnnxModel model, InputShapes shapes) {
+  private PartitionedModel(OnnxModel model, InputShapes shapes, boolean foldShapes) {
     this.model = model;
-    this.graph = new OnnxGraph(model.proto(), model.name());
+    OnnxGraph declared = new OnnxGraph(model.proto(), model.name());
+    this.inputs = shapes.resolve(declared, model.name());
+    Map<String, OnnxMl.TensorProto> folded =
+        foldShapes ? ShapeFolding.fold(declared, inputs, model.name()) : Map.of();
+    this.graph = folded.isEmpty() ? declared : new OnnxGraph(model.proto(), model.name(), folded);
     this.extractor = new SegmentExtractor(graph);
-    this.inputs = shapes.resolve(graph, model.name());
     CutStructure structure = CutStructure.of(graph);
     this.sampleInputs = SampleInputs.random(inputs, SAMPLE_SEED);
     this.recorded = recordAll();
@@ -82,8 +85,6 @@ public final class PartitionedModel {
       singleTensors.add(crossing.get(0).get(0));
     }
     this.singleTensorCutTensors = List.copyOf(singleTensors);
-    this.cutPositions = choosePositions(crossing, singles);
-
     Map<String, List<Long>> shapesByName = new HashMap<>();
     specs.forEach((name, spec) -> shapesByName.put(name, spec.shape()));
     FlopCounter flops = new FlopCounter(graph, shapesByName);
@@ -91,6 +92,7 @@ public final class PartitionedModel {
     for (int i = 0; i < order.length; i++) {
       prefix[i + 1] = prefix[i] + flops.of(order[i]);
     }
+    this.cutPositions = choosePositions(crossing, singles, prefix);
     double total = prefix[order.length] > 0 ? prefix[order.length] : 1;
     List<CutPoint> cuts = new ArrayList<>();
     List<Double> blockFlops = new ArrayList<>();
@@ -118,7 +120,12 @@ public final class PartitionedModel {
    * @throws ModelException naming the model and the reason when it cannot be analysed or run
    */
   public static PartitionedModel analyze(OnnxModel model, InputShapes shapes) {
-    return new PartitionedModel(model, shapes);
+    return new PartitionedModel(model, shapes, true);
+  }
+
+  /** The same without folding shape constants: the graph's structure exactly as written. */
+  static PartitionedModel analyzeStructure(OnnxModel model, InputShapes shapes) {
+    return new PartitionedModel(model, shapes, false);
   }
 
   /** The candidate cuts, blocks and FLOPs prior. */
@@ -304,9 +311,10 @@ public final class PartitionedModel {
   /**
    * Cloud-only, every single-tensor cut, edge-only, and the multi-tensor positions that could win:
    * a local minimum of crossing bytes below the single-tensor cuts on both sides of it (edge-only
-   * does not bound it, since it sends nothing but also offloads nothing).
+   * does not bound it, since it sends nothing but also offloads nothing). A multi-tensor position is
+   * dropped when the candidate before it sends no more bytes and no work lies between them.
    */
-  private int[] choosePositions(List<List<String>> crossing, Set<Integer> singles) {
+  private int[] choosePositions(List<List<String>> crossing, Set<Integer> singles, double[] prefixFlops) {
     int last = order.length;
     long[] bytes = new long[last + 1];
     for (int position = 0; position <= last; position++) {
@@ -338,9 +346,15 @@ public final class PartitionedModel {
       }
       int right = anchors.get(a + 1);
       long bound = Math.min(bytes[left], right == last ? Long.MAX_VALUE : bytes[right]);
+      double negligible = 1e-6 * prefixFlops[last];
+      int previous = left;
       for (int j = left + 1; j < right; j++) {
         if (bytes[j] < bound && bytes[j] < bytes[j - 1] && bytes[j] <= bytes[j + 1]) {
-          chosen.add(j);
+          boolean dominated = bytes[previous] <= bytes[j] && prefixFlops[j] - prefixFlops[previous] <= negligible;
+          if (!dominated) {
+            chosen.add(j);
+            previous = j;
+          }
         }
       }
     }

@@ -80,8 +80,8 @@ final class SegmentExtractor {
         piece.addNode(graph.nodes.get(node).proto());
       }
     }
-    for (OnnxMl.TensorProto tensor : graph.graph.getInitializerList()) {
-      if (usedInitializers.contains(tensor.getName())) {
+    for (OnnxMl.TensorProto tensor : graph.initializers.values()) {
+      if (usedInitializers.contains(tensor.getName()) && !graph.sparseInitializers.contains(tensor.getName())) {
         piece.addInitializer(tensor);
       }
     }
@@ -115,7 +115,14 @@ final class SegmentExtractor {
   private OnnxMl.ValueInfoProto inputInfo(TensorSpec input) {
     OnnxMl.ValueInfoProto declared = declaredInputs.get(input.name());
     if (declared != null && declared.getType().hasTensorType()) {
-      return declared;
+      // The model's own input, with the dimensions it was analysed at: folded shape constants hold only for them.
+      OnnxMl.TensorShapeProto.Builder fixed = OnnxMl.TensorShapeProto.newBuilder();
+      for (long dim : input.shape()) {
+        fixed.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(dim));
+      }
+      OnnxMl.ValueInfoProto.Builder builder = declared.toBuilder();
+      builder.getTypeBuilder().getTensorTypeBuilder().setShape(fixed);
+      return builder.build();
     }
     OnnxMl.ValueInfoProto known = valueInfo.get(input.name());
     if (known != null && known.getType().hasTensorType() && known.getType().getTensorType().hasShape()

@@ -73,6 +73,21 @@ final class PartitionedModelTest {
     assertThat(tail.getGraph().getInitializerList()).extracting(t -> t.getName()).contains("fc_w", "scale");
   }
 
+  @org.junit.jupiter.api.Test
+  void analyze_shapeChainOverStaticShapes_foldsItAndGainsCuts() {
+    OnnxModel model = OnnxModel.load(SharedFiles.fixture("shape_chain.onnx"));
+    InputShapes shapes = InputShapes.parse(List.of("input=2x3x16x16"));
+    PartitionedModel structural = PartitionedModel.analyzeStructure(model, shapes);
+    PartitionedModel folded = PartitionedModel.analyze(model, shapes);
+    assertThat(folded.singleTensorCutCount()).isGreaterThan(structural.singleTensorCutCount());
+    assertThat(folded.computeNodeCount()).isLessThan(structural.computeNodeCount());
+    // Pieces are valid only for the shapes they were folded for, so they declare them.
+    ai.onnx.proto.OnnxMl.ModelProto head = folded.segmentProto(0, 1);
+    assertThat(head.getGraph().getInput(0).getType().getTensorType().getShape().getDimList())
+        .extracting(d -> d.getDimValue()).containsExactly(2L, 3L, 16L, 16L);
+    assertThat(new SplitVerifier(folded).verifyAll(c -> { }).passed()).isTrue();
+  }
+
   private static int indexOfCrossing(PartitionedModel analysed, String tensor) {
     return analysed.profile().cuts().stream()
         .filter(c -> c.crossing().size() == 1 && c.crossing().get(0).name().equals(tensor))
@@ -86,14 +101,21 @@ final class PartitionedModelTest {
   }
 
   private static void checkModel(Path file, Path expectedJson, String key) throws IOException {
-    PartitionedModel analysed = PartitionedModel.analyze(
-        OnnxModel.load(file), InputShapes.parse(SHAPES.getOrDefault(key, List.of())));
+    OnnxModel model = OnnxModel.load(file);
+    InputShapes shapes = InputShapes.parse(SHAPES.getOrDefault(key, List.of()));
     JsonNode expected = new ObjectMapper().readTree(expectedJson.toFile());
     List<String> expectedCuts = new ArrayList<>();
     expected.get("single_tensor_cuts").forEach(node -> expectedCuts.add(node.asText()));
 
-    assertThat(analysed.computeNodeCount()).isEqualTo(expected.get("compute_nodes").asInt());
-    assertThat(new TreeSet<>(analysed.singleTensorCutTensors())).containsExactlyElementsOf(new TreeSet<>(expectedCuts));
+    // The graph as written must give exactly the independent analysis' single-tensor cuts.
+    PartitionedModel structural = PartitionedModel.analyzeStructure(model, shapes);
+    assertThat(structural.computeNodeCount()).isEqualTo(expected.get("compute_nodes").asInt());
+    assertThat(new TreeSet<>(structural.singleTensorCutTensors())).containsExactlyElementsOf(new TreeSet<>(expectedCuts));
+
+    // Folding shape constants for the fixed input shapes can only add cuts, never lose one.
+    PartitionedModel analysed = PartitionedModel.analyze(model, shapes);
+    assertThat(analysed.singleTensorCutTensors()).containsAll(expectedCuts);
+    assertThat(analysed.computeNodeCount()).isLessThanOrEqualTo(structural.computeNodeCount());
 
     ModelProfile profile = analysed.profile();
     List<CutPoint> cuts = profile.cuts();
