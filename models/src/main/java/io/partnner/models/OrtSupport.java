@@ -24,11 +24,20 @@ final class OrtSupport {
     return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
   }
 
-  /** Opens a session on model bytes; a refusal becomes a {@link ModelException} naming {@code what}. */
-  static OrtSession open(byte[] modelBytes, String what, int intraOpThreads) {
+  /**
+   * Opens a session on model bytes; a refusal becomes a {@link ModelException} naming {@code what}.
+   *
+   * @param asWritten run the graph exactly as written, without ONNX Runtime's graph optimisations;
+   *     fusions (a BatchNormalization folded into a Conv, say) round differently, which is noise
+   *     when checking that pieces compose to the whole
+   */
+  static OrtSession open(byte[] modelBytes, String what, int intraOpThreads, boolean asWritten) {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       if (intraOpThreads > 0) {
         options.setIntraOpNumThreads(intraOpThreads);
+      }
+      if (asWritten) {
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
       }
       return environment().createSession(modelBytes, options);
     } catch (OrtException e) {

@@ -1,10 +1,6 @@
 package io.partnner.models;
 
 import ai.onnx.proto.OnnxMl;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.partnner.runtime.model.CutPoint;
 import io.partnner.runtime.model.ModelProfile;
 import io.partnner.runtime.model.TensorSpec;
@@ -13,7 +9,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +38,8 @@ public final class PartitionedModel {
   private final Map<String, TensorSpec> specs = new HashMap<>();
   private final Set<String> computeOutputsAll = new HashSet<>();
   private final int[] cutPositions;
+  private final List<CutPoint> cutList;
+  private final List<Double> blockFlopList;
   private final ModelProfile profile;
   private final int singleTensorCuts;
   private final List<String> singleTensorCutTensors;
@@ -57,60 +54,70 @@ public final class PartitionedModel {
     this.extractor = new SegmentExtractor(graph);
     CutStructure structure = CutStructure.of(graph);
     this.sampleInputs = SampleInputs.random(inputs, SAMPLE_SEED);
-    this.recorded = recordAll();
-    for (TensorSpec input : inputs) {
-      specs.put(input.name(), input);
-    }
-    for (Map.Entry<String, Tensor> entry : recorded.entrySet()) {
-      Tensor value = entry.getValue();
-      specs.put(entry.getKey(), new TensorSpec(entry.getKey(), value.dataType(), value.shape()));
-    }
-    Map<String, Long> bytes = new HashMap<>();
-    specs.forEach((name, spec) -> bytes.put(name, spec.bytes()));
-    this.order = structure.reorderWithinBlocks(graph, bytes);
-    for (int i = 0; i < order.length; i++) {
-      positionOf.put(order[i], i);
-      computeOutputsAll.addAll(graph.nodes.get(order[i]).outputs());
-    }
-
-    List<List<String>> crossing = crossingAtEveryPosition();
-    Set<Integer> singles = new LinkedHashSet<>();
-    for (int position : structure.singleCutPositions) {
-      singles.add(position);
-    }
-    boolean inputCutIsSingle = crossing.get(0).size() == 1;
-    this.singleTensorCuts = singles.size() + (inputCutIsSingle ? 1 : 0);
-    List<String> singleTensors = new ArrayList<>(List.of(structure.singleCutTensors));
-    if (inputCutIsSingle) {
-      singleTensors.add(crossing.get(0).get(0));
-    }
-    this.singleTensorCutTensors = List.copyOf(singleTensors);
-    Map<String, List<Long>> shapesByName = new HashMap<>();
-    specs.forEach((name, spec) -> shapesByName.put(name, spec.shape()));
-    FlopCounter flops = new FlopCounter(graph, shapesByName);
-    double[] prefix = new double[order.length + 1];
-    for (int i = 0; i < order.length; i++) {
-      prefix[i + 1] = prefix[i] + flops.of(order[i]);
-    }
-    this.cutPositions = choosePositions(crossing, singles, prefix);
-    double total = prefix[order.length] > 0 ? prefix[order.length] : 1;
-    List<CutPoint> cuts = new ArrayList<>();
-    List<Double> blockFlops = new ArrayList<>();
-    for (int index = 0; index < cutPositions.length; index++) {
-      int position = cutPositions[index];
-      List<TensorSpec> crossingSpecs = crossing.get(position).stream().map(specs::get).toList();
-      boolean single = position == 0 ? inputCutIsSingle : singles.contains(position);
-      cuts.add(new CutPoint(index, position, crossingSpecs, single, prefix[position] / total));
-      if (index > 0) {
-        blockFlops.add(prefix[position] - prefix[cutPositions[index - 1]]);
+    try (ReferenceRun reference = ReferenceRun.start(graph, model.name(), sampleInputs)) {
+      for (TensorSpec input : inputs) {
+        specs.put(input.name(), input);
       }
+      specs.putAll(reference.specs());
+      Map<String, Long> sizes = new HashMap<>();
+      specs.forEach((name, spec) -> sizes.put(name, spec.bytes()));
+      this.order = structure.reorderWithinBlocks(graph, sizes);
+      for (int i = 0; i < order.length; i++) {
+        positionOf.put(order[i], i);
+        computeOutputsAll.addAll(graph.nodes.get(order[i]).outputs());
+      }
+      long[] bytes = new long[order.length + 1];
+      List<String> inputCrossing = liveSets(Set.of(0), bytes).get(0);
+      Set<Integer> singles = new LinkedHashSet<>();
+      for (int position : structure.singleCutPositions) {
+        singles.add(position);
+      }
+      boolean inputCutIsSingle = inputCrossing.size() == 1;
+      this.singleTensorCuts = singles.size() + (inputCutIsSingle ? 1 : 0);
+      List<String> singleTensors = new ArrayList<>(List.of(structure.singleCutTensors));
+      if (inputCutIsSingle) {
+        singleTensors.add(inputCrossing.get(0));
+      }
+      this.singleTensorCutTensors = List.copyOf(singleTensors);
+
+      Map<String, List<Long>> shapesByName = new HashMap<>();
+      specs.forEach((name, spec) -> shapesByName.put(name, spec.shape()));
+      FlopCounter flops = new FlopCounter(graph, shapesByName);
+      double[] prefix = new double[order.length + 1];
+      for (int i = 0; i < order.length; i++) {
+        prefix[i + 1] = prefix[i] + flops.of(order[i]);
+      }
+      this.cutPositions = choosePositions(bytes, singles, prefix);
+      Set<Integer> chosen = new HashSet<>();
+      for (int position : cutPositions) {
+        chosen.add(position);
+      }
+      Map<Integer, List<String>> crossing = liveSets(chosen, new long[order.length + 1]);
+      double total = prefix[order.length] > 0 ? prefix[order.length] : 1;
+      List<CutPoint> cuts = new ArrayList<>();
+      List<Double> blockFlops = new ArrayList<>();
+      Set<String> kept = new LinkedHashSet<>(graph.graphOutputs);
+      for (int index = 0; index < cutPositions.length; index++) {
+        int position = cutPositions[index];
+        List<String> names = crossing.get(position);
+        kept.addAll(names);
+        List<TensorSpec> crossingSpecs = names.stream().map(specs::get).toList();
+        boolean single = position == 0 ? inputCutIsSingle : singles.contains(position);
+        cuts.add(new CutPoint(index, position, crossingSpecs, single, prefix[position] / total));
+        if (index > 0) {
+          blockFlops.add(prefix[position] - prefix[cutPositions[index - 1]]);
+        }
+      }
+      this.recorded = reference.copy(kept);
+      this.cutList = cuts;
+      this.blockFlopList = blockFlops;
     }
     List<TensorSpec> outputs = new ArrayList<>();
     for (String output : graph.graphOutputs) {
       TensorSpec spec = specs.get(output);
       outputs.add(spec != null ? spec : new TensorSpec(output, io.partnner.runtime.model.DataType.FLOAT32, List.of(0L)));
     }
-    this.profile = new ModelProfile(model.name(), model.contentHash(), inputs, outputs, cuts, blockFlops);
+    this.profile = new ModelProfile(model.name(), model.contentHash(), inputs, outputs, cutList, blockFlopList);
   }
 
   /**
@@ -272,12 +279,22 @@ public final class PartitionedModel {
     return false;
   }
 
-  /** Tensors live after each prefix of the order: produced (or fed) before, consumed after. */
-  private List<List<String>> crossingAtEveryPosition() {
+  /**
+   * Walks the order keeping the tensors live after each prefix: produced (or fed) before, consumed
+   * after. Fills {@code bytes} for every position ({@link Long#MAX_VALUE} where a value that is not
+   * a dense tensor is live, since it cannot be sent) and returns the live names at {@code wanted}.
+   * A graph input that is also a graph output stays live to the end: the last piece returns it.
+   */
+  private Map<Integer, List<String>> liveSets(Set<Integer> wanted, long[] bytes) {
     Map<String, Integer> remaining = new HashMap<>();
     for (Map.Entry<String, List<Integer>> entry : graph.consumers.entrySet()) {
       if (!graph.constantTensors.contains(entry.getKey())) {
         remaining.put(entry.getKey(), (int) entry.getValue().stream().filter(graph::isCompute).count());
+      }
+    }
+    for (String output : graph.graphOutputs) {
+      if (graph.graphInputs.contains(output)) {
+        remaining.merge(output, 1, Integer::sum);
       }
     }
     LinkedHashSet<String> live = new LinkedHashSet<>();
@@ -286,24 +303,50 @@ public final class PartitionedModel {
         live.add(input);
       }
     }
-    List<List<String>> result = new ArrayList<>(order.length + 1);
-    result.add(List.copyOf(live));
-    for (int node : order) {
-      for (String input : graph.nodes.get(node).inputs()) {
-        Integer left = remaining.get(input);
-        if (left != null) {
-          remaining.put(input, left - 1);
-          if (left - 1 == 0) {
-            live.remove(input);
+    Map<Integer, List<String>> result = new HashMap<>();
+    long liveBytes = 0;
+    int opaque = 0;
+    for (String name : live) {
+      TensorSpec spec = specs.get(name);
+      if (spec == null) {
+        opaque++;
+      } else {
+        liveBytes += spec.bytes();
+      }
+    }
+    for (int position = 0; position <= order.length; position++) {
+      if (position > 0) {
+        int node = order[position - 1];
+        for (String input : graph.nodes.get(node).inputs()) {
+          Integer left = remaining.get(input);
+          if (left != null) {
+            remaining.put(input, left - 1);
+            if (left - 1 == 0 && live.remove(input)) {
+              TensorSpec spec = specs.get(input);
+              if (spec == null) {
+                opaque--;
+              } else {
+                liveBytes -= spec.bytes();
+              }
+            }
+          }
+        }
+        for (String output : graph.nodes.get(node).outputs()) {
+          if (remaining.getOrDefault(output, 0) > 0 && live.add(output)) {
+            TensorSpec spec = specs.get(output);
+            if (spec == null) {
+              opaque++;
+            } else {
+              liveBytes += spec.bytes();
+            }
           }
         }
       }
-      for (String output : graph.nodes.get(node).outputs()) {
-        if (remaining.getOrDefault(output, 0) > 0) {
-          live.add(output);
-        }
+      boolean last = position == order.length;
+      bytes[position] = last ? 0 : opaque > 0 ? Long.MAX_VALUE : liveBytes;
+      if (wanted.contains(position)) {
+        result.put(position, last ? List.of() : List.copyOf(live));
       }
-      result.add(List.copyOf(live));
     }
     return result;
   }
@@ -314,21 +357,8 @@ public final class PartitionedModel {
    * does not bound it, since it sends nothing but also offloads nothing). A multi-tensor position is
    * dropped when the candidate before it sends no more bytes and no work lies between them.
    */
-  private int[] choosePositions(List<List<String>> crossing, Set<Integer> singles, double[] prefixFlops) {
+  private int[] choosePositions(long[] bytes, Set<Integer> singles, double[] prefixFlops) {
     int last = order.length;
-    long[] bytes = new long[last + 1];
-    for (int position = 0; position <= last; position++) {
-      long total = 0;
-      for (String name : crossing.get(position)) {
-        TensorSpec spec = specs.get(name);
-        if (spec == null) {
-          total = Long.MAX_VALUE; // not a dense tensor: cannot be sent
-          break;
-        }
-        total += spec.bytes();
-      }
-      bytes[position] = total;
-    }
     List<Integer> anchors = new ArrayList<>();
     anchors.add(0);
     for (int position : singles) {
@@ -361,58 +391,4 @@ public final class PartitionedModel {
     return chosen.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
   }
 
-  /** Runs the whole model once with every non-constant tensor exposed and keeps all values. */
-  private Map<String, Tensor> recordAll() {
-    Set<String> wanted = new LinkedHashSet<>(graph.graphOutputs);
-    for (OnnxGraph.Node node : graph.nodes) {
-      if (graph.isCompute(node.index())) {
-        for (String output : node.outputs()) {
-          if (graph.consumers.containsKey(output)) {
-            wanted.add(output);
-          }
-        }
-      }
-    }
-    wanted.removeAll(graph.graphInputs);
-    OnnxMl.GraphProto.Builder probeGraph = graph.graph.toBuilder();
-    Set<String> declared = new HashSet<>(graph.graphOutputs);
-    for (String name : wanted) {
-      if (!declared.contains(name)) {
-        probeGraph.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(name));
-      }
-    }
-    byte[] probeBytes = graph.model.toBuilder().setGraph(probeGraph).build().toByteArray();
-    Map<String, Tensor> values = new LinkedHashMap<>();
-    try (OrtSession session = OrtSupport.open(probeBytes, "model " + model.name(), 0)) {
-      Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
-      try {
-        for (Map.Entry<String, Tensor> input : sampleInputs.entrySet()) {
-          feeds.put(input.getKey(), OrtSupport.toOrt(input.getValue(), input.getKey()));
-        }
-        try (OrtSession.Result result = session.run(feeds)) {
-          for (Map.Entry<String, OnnxValue> entry : result) {
-            Tensor value = OrtSupport.fromOrt(entry.getValue());
-            if (value != null) {
-              values.put(entry.getKey(), value);
-            }
-          }
-        }
-      } finally {
-        feeds.values().forEach(OnnxTensor::close);
-      }
-    } catch (OrtException e) {
-      throw new ModelException(
-          "model " + model.name() + ": ONNX Runtime failed to run it on a sample input "
-              + describe(inputs) + ": " + OrtSupport.firstLine(e.getMessage()), e);
-    }
-    return values;
-  }
-
-  private static String describe(List<TensorSpec> specs) {
-    List<String> parts = new ArrayList<>();
-    for (TensorSpec spec : specs) {
-      parts.add(spec.name() + "=" + spec.dataType().label() + "[" + spec.shapeText() + "]");
-    }
-    return String.join(", ", parts);
-  }
 }
