@@ -238,7 +238,7 @@ final class CutStructure {
       }
     }
     if (filled != end) {
-      throw new IllegalStateException("block " + start + ".." + end + " could not be scheduled");
+      throw new ModelException("nodes " + start + ".." + end + " of the cut order could not be scheduled (a cycle?)");
     }
   }
 

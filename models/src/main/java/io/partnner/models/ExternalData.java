@@ -66,7 +66,7 @@ final class ExternalData {
     }
   }
 
-  private static OnnxMl.TensorProto inlineTensor(OnnxMl.TensorProto tensor, Path directory, Path modelFile) {
+  static OnnxMl.TensorProto inlineTensor(OnnxMl.TensorProto tensor, Path directory, Path modelFile) {
     String location = null;
     long offset = 0;
     long length = -1;

@@ -43,7 +43,7 @@ final class OnnxGraph {
   final Map<String, Integer> producer;
   final Map<String, List<Integer>> consumers;
   final boolean[] constantNode;
-  /** Nodes whose every result is unused once folded constants are in place; they run nowhere. */
+  /** Compute nodes none of whose results reach an output (unused branches, or feeding only folded constants); they run nowhere. */
   final boolean[] deadNode;
   final Set<String> constantTensors;
   /** All nodes, each after its producers; ties keep file order. */
@@ -139,7 +139,7 @@ final class OnnxGraph {
     this.constantTensors = new HashSet<>(initializers.keySet());
     for (int index : topologicalOrder) {
       Node node = nodes.get(index);
-      if (RANDOM_OPS.contains(node.proto().getOpType())) {
+      if (!deterministic(node.proto())) {
         continue;
       }
       boolean constant = true;
@@ -158,9 +158,23 @@ final class OnnxGraph {
       }
     }
     this.deadNode = new boolean[nodes.size()];
-    if (!folded.isEmpty()) {
-      markDead();
+    markDead();
+  }
+
+  /**
+   * Whether a node computes the same value each time from the same inputs, which a weight-only node
+   * copied to both sides must. Custom-domain ops are not assumed to.
+   */
+  private static boolean deterministic(OnnxMl.NodeProto node) {
+    String domain = node.getDomain();
+    if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
+      return false;
     }
+    if (RANDOM_OPS.contains(node.getOpType())) {
+      return false;
+    }
+    // Dropout in training mode draws a random mask.
+    return !(node.getOpType().equals("Dropout") && node.getInputCount() > 2 && !node.getInput(2).isEmpty());
   }
 
   /** Marks compute nodes that feed only constant or dead nodes, latest first. */

@@ -205,8 +205,9 @@ public final class PartitionedModel {
   OnnxMl.ModelProto segmentProto(int fromCut, int toCut) {
     int from = position(fromCut);
     int to = position(toCut);
-    if (from > to) {
-      throw new ModelException("model " + model.name() + ": cut " + fromCut + " comes after cut " + toCut);
+    if (from >= to) {
+      throw new ModelException("model " + model.name() + ": the piece from cut " + fromCut + " to cut " + toCut
+          + " is empty" + (from > to ? " (the first comes after the second)" : ""));
     }
     BitSet nodes = SegmentExtractor.nodesOf(order, from, to);
     String name = model.name() + "_cuts_" + fromCut + "_" + toCut;

@@ -62,11 +62,11 @@ final class SegmentExtractor {
       }
       Integer producer = graph.producer.get(name);
       if (producer == null) {
-        throw new IllegalStateException("tensor '" + name + "' is neither fed, produced nor a weight in " + graphName);
+        throw new ModelException("piece " + graphName + ": tensor '" + name + "' is neither fed, produced nor a weight");
       }
       if (!selected.get(producer)) {
         if (graph.isCompute(producer)) {
-          throw new IllegalStateException(
+          throw new ModelException(
               "piece " + graphName + " needs '" + name + "' from a node outside it that is not one of its inputs");
         }
         selected.set(producer);
@@ -125,8 +125,7 @@ final class SegmentExtractor {
       return builder.build();
     }
     OnnxMl.ValueInfoProto known = valueInfo.get(input.name());
-    if (known != null && known.getType().hasTensorType() && known.getType().getTensorType().hasShape()
-        && known.getType().getTensorType().getShape().getDimCount() == input.shape().size()) {
+    if (known != null && agrees(known, input)) {
       return known;
     }
     OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
@@ -140,6 +139,25 @@ final class SegmentExtractor {
                 .setElemType(OrtSupport.onnxElementType(input.dataType()))
                 .setShape(shape)))
         .build();
+  }
+
+  /** The exporter's declaration fits what was measured: same type and rank, fixed dimensions equal. */
+  private static boolean agrees(OnnxMl.ValueInfoProto declared, TensorSpec measured) {
+    if (!declared.getType().hasTensorType() || !declared.getType().getTensorType().hasShape()) {
+      return false;
+    }
+    OnnxMl.TypeProto.Tensor type = declared.getType().getTensorType();
+    if (type.getElemType() != OrtSupport.onnxElementType(measured.dataType())
+        || type.getShape().getDimCount() != measured.shape().size()) {
+      return false;
+    }
+    for (int i = 0; i < type.getShape().getDimCount(); i++) {
+      OnnxMl.TensorShapeProto.Dimension dim = type.getShape().getDim(i);
+      if (dim.hasDimValue() && dim.getDimValue() != measured.shape().get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String sanitize(String name) {

@@ -26,6 +26,9 @@ import java.util.Set;
  */
 final class ShapeFolding {
   private static final Set<String> SHAPE_OPS = Set.of("Shape", "Size");
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ShapeFolding.class.getName());
+  /** Weights above this size go to a side file when ONNX Runtime writes the optimised model. */
+  private static final String SIDE_FILE_MIN_BYTES = "1024";
 
   private ShapeFolding() {}
 
@@ -61,6 +64,9 @@ final class ShapeFolding {
       try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
         options.setOptimizedModelFilePath(optimised.toString());
+        // Large weights go to a side file: only the small folded tensors are read back.
+        options.addConfigEntry("session.optimized_model_external_initializers_file_name", optimised.getFileName() + ".data");
+        options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", SIDE_FILE_MIN_BYTES);
         OrtSupport.environment().createSession(bytes, options).close();
       }
       OnnxMl.ModelProto result;
@@ -78,20 +84,22 @@ final class ShapeFolding {
       nodeOutputs.removeAll(graph.graphOutputs);
       Map<String, OnnxMl.TensorProto> folded = new HashMap<>();
       for (OnnxMl.TensorProto tensor : result.getGraph().getInitializerList()) {
-        if (nodeOutputs.contains(tensor.getName())
-            && tensor.getDataLocation() != OnnxMl.TensorProto.DataLocation.EXTERNAL) {
-          folded.put(tensor.getName(), tensor);
+        if (nodeOutputs.contains(tensor.getName())) {
+          boolean external = tensor.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL;
+          folded.put(tensor.getName(),
+              external ? ExternalData.inlineTensor(tensor, optimised.toAbsolutePath().getParent(), optimised) : tensor);
         }
       }
       return folded;
-    } catch (OrtException e) {
-      throw new ModelException("ONNX Runtime refused model " + modelName + ": " + OrtSupport.firstLine(e.getMessage()), e);
-    } catch (IOException e) {
-      throw new ModelException("model " + modelName + ": cannot fold shape constants: " + e.getMessage(), e);
+    } catch (OrtException | IOException | RuntimeException e) {
+      // Folding only adds cuts; without it the model is still analysed as written.
+      LOG.warning("model " + modelName + ": shape constants not folded (" + OrtSupport.firstLine(e.getMessage()) + ")");
+      return Map.of();
     } finally {
       if (optimised != null) {
         try {
           Files.deleteIfExists(optimised);
+          Files.deleteIfExists(optimised.resolveSibling(optimised.getFileName() + ".data"));
         } catch (IOException ignored) {
           // A temp file left behind is harmless.
         }

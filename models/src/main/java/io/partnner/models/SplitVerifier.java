@@ -8,6 +8,8 @@ import io.partnner.runtime.model.CutPoint;
 import io.partnner.runtime.model.TensorSpec;
 import io.partnner.runtime.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,17 +66,21 @@ public final class SplitVerifier {
 
   /** Checks one cut. */
   public CutCheck verify(int cut) {
-    CutPoint point = model.profile().cuts().get(cut);
     int last = model.profile().cuts().size() - 1;
+    if (cut < 0 || cut > last) {
+      throw new ModelException("cut " + cut + " is out of range: model " + model.model().name() + " has cuts 0.." + last);
+    }
+    CutPoint point = model.profile().cuts().get(cut);
     double worst = 0;
     String failure = null;
     try {
-      if (cut > 0) {
+      failure = checkInterface(cut, last, point);
+      if (failure == null && cut > 0) {
         Comparison head = runAndCompare(0, cut, model.sampleInputs(), "head of cut " + cut);
         worst = Math.max(worst, head.maxAbsDiff);
         failure = head.failure;
       }
-      if (failure == null && (cut < last || cut == 0)) {
+      if (failure == null && cut < last) {
         Comparison tail = runAndCompare(cut, last, model.recordedValuesWithInputs(), "tail of cut " + cut);
         worst = Math.max(worst, tail.maxAbsDiff);
         failure = tail.failure;
@@ -85,14 +91,41 @@ public final class SplitVerifier {
     return new CutCheck(cut, point.crossing().size(), point.crossingBytes(), worst, failure);
   }
 
+  /**
+   * The head must produce every crossing tensor it computes, and the tail must read nothing but
+   * crossing tensors: anything else would have to travel without being counted.
+   */
+  private String checkInterface(int cut, int last, CutPoint point) {
+    Set<String> crossing = new HashSet<>();
+    point.crossing().forEach(t -> crossing.add(t.name()));
+    Set<String> graphInputs = new HashSet<>();
+    model.profile().inputs().forEach(t -> graphInputs.add(t.name()));
+    if (cut > 0) {
+      List<String> headOutputs = model.segmentOutputs(0, cut);
+      for (String name : crossing) {
+        if (!graphInputs.contains(name) && !headOutputs.contains(name)) {
+          return "head of cut " + cut + " does not return crossing tensor '" + name + "'";
+        }
+      }
+    }
+    if (cut < last) {
+      for (TensorSpec input : model.segmentInputs(cut, last)) {
+        if (!crossing.contains(input.name())) {
+          return "tail of cut " + cut + " reads '" + input.name() + "', which is not in the crossing set";
+        }
+      }
+      if (model.segmentOutputs(cut, last).isEmpty()) {
+        return "tail of cut " + cut + " computes no output";
+      }
+    }
+    return null;
+  }
+
   private record Comparison(double maxAbsDiff, String failure) {}
 
   private Comparison runAndCompare(int fromCut, int toCut, Map<String, Tensor> available, String what) {
     List<TensorSpec> inputs = model.segmentInputs(fromCut, toCut);
     List<String> outputs = model.segmentOutputs(fromCut, toCut);
-    if (outputs.isEmpty()) {
-      return new Comparison(0, null);
-    }
     byte[] piece = model.segment(fromCut, toCut);
     Map<String, Tensor> expected = model.recordedValues();
     double worst = 0;
@@ -108,10 +141,14 @@ public final class SplitVerifier {
         }
         try (OrtSession.Result result = session.run(feeds)) {
           for (Map.Entry<String, OnnxValue> entry : result) {
-            Tensor want = expected.get(entry.getKey());
             Tensor got = OrtSupport.fromOrt(entry.getValue());
-            if (want == null || got == null) {
+            if (got == null) {
               continue; // not a dense tensor: nothing to compare element-wise
+            }
+            Tensor want = expected.get(entry.getKey());
+            if (want == null) {
+              return new Comparison(Double.POSITIVE_INFINITY,
+                  what + ": returns '" + entry.getKey() + "', which the whole model did not produce as a tensor");
             }
             TensorComparison comparison = TensorComparison.of(entry.getKey(), want, got);
             worst = Math.max(worst, comparison.maxAbsDiff());
