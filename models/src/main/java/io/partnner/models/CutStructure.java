@@ -37,6 +37,11 @@ final class CutStructure {
   }
 
   static CutStructure of(OnnxGraph graph) {
+    return of(graph, false);
+  }
+
+  /** @param direct check every head directly (quadratic) instead of through dominators; for tests */
+  static CutStructure of(OnnxGraph graph, boolean direct) {
     List<Integer> computeList = new ArrayList<>();
     for (int node : graph.topologicalOrder) {
       if (graph.isCompute(node)) {
@@ -69,6 +74,7 @@ final class CutStructure {
       head.set(i);
       heads[i] = head;
     }
+    int[] dominated = direct ? null : dominatedCounts(graph, compute, position);
     List<String> consumedInputs = new ArrayList<>();
     for (String input : graph.graphInputs) {
       if (users.getOrDefault(input, new int[0]).length > 0) {
@@ -79,9 +85,16 @@ final class CutStructure {
     record Single(int node, String tensor, int size) {}
     List<Single> singles = new ArrayList<>();
     for (int p = 0; p < count; p++) {
-      String crossing = soleCrossing(graph, compute, heads[p], users, consumedInputs);
+      int headSize = heads[p].cardinality();
+      String crossing;
+      if (dominated != null) {
+        // Only p's results leave its head exactly when p dominates every node outside the head.
+        crossing = headSize + dominated[p] - 1 == count ? soleUsedOutput(graph, compute[p], users) : null;
+      } else {
+        crossing = soleCrossing(graph, compute, heads[p], users, consumedInputs);
+      }
       if (crossing != null && graph.nodes.get(compute[p]).outputs().contains(crossing)) {
-        singles.add(new Single(p, crossing, heads[p].cardinality()));
+        singles.add(new Single(p, crossing, headSize));
       }
     }
     singles.sort(Comparator.comparingInt(Single::size));
@@ -93,19 +106,18 @@ final class CutStructure {
     List<String> tensors = new ArrayList<>();
     int unnested = 0;
     for (Single single : singles) {
-      BitSet head = heads[single.node()];
+      BitSet fresh = (BitSet) heads[single.node()].clone();
       BitSet outside = (BitSet) placed.clone();
-      outside.andNot(head);
+      outside.andNot(heads[single.node()]);
       if (!outside.isEmpty()) {
         unnested++;
         continue;
       }
-      for (int i = head.nextSetBit(0); i >= 0; i = head.nextSetBit(i + 1)) {
-        if (!placed.get(i)) {
-          order[filled++] = compute[i];
-          placed.set(i);
-        }
+      fresh.andNot(placed);
+      for (int i = fresh.nextSetBit(0); i >= 0; i = fresh.nextSetBit(i + 1)) {
+        order[filled++] = compute[i];
       }
+      placed.or(fresh);
       positions.add(filled);
       tensors.add(single.tensor());
     }
@@ -116,7 +128,76 @@ final class CutStructure {
         order, positions.stream().mapToInt(Integer::intValue).toArray(), tensors.toArray(String[]::new), unnested);
   }
 
-  /** The one tensor leaving {@code head}, or null when none or several do. */
+  /**
+   * For each compute node, how many compute nodes it dominates (itself included) in the graph
+   * rooted at a virtual source that feeds the graph inputs. In a DAG visited in topological order a
+   * node's immediate dominator is the common dominator of its predecessors, found here by binary
+   * lifting. Returns null when some compute node does not depend on any input (a random generator
+   * with no inputs): the dominance argument needs every node reachable from the source, so the
+   * caller then checks each head directly.
+   */
+  private static int[] dominatedCounts(OnnxGraph graph, int[] compute, Map<Integer, Integer> position) {
+    int count = compute.length;
+    int root = count;
+    int levels = 1;
+    while ((1 << levels) <= count + 1) {
+      levels++;
+    }
+    int[][] up = new int[levels][count + 1];
+    int[] depth = new int[count + 1];
+    for (int[] row : up) {
+      row[root] = root;
+    }
+    int[] idom = new int[count];
+    for (int i = 0; i < count; i++) {
+      int dominator = -1;
+      boolean fromSource = false;
+      for (String input : graph.nodes.get(compute[i]).inputs()) {
+        Integer producer = graph.producer.get(input);
+        if (producer != null && graph.isCompute(producer)) {
+          int p = position.get(producer);
+          dominator = dominator < 0 ? p : commonDominator(up, depth, dominator, p);
+        } else if (!graph.constantTensors.contains(input)) {
+          fromSource = true;
+        }
+      }
+      if (dominator < 0 && !fromSource) {
+        return null;
+      }
+      if (fromSource) {
+        dominator = root;
+      }
+      idom[i] = dominator;
+      depth[i] = depth[dominator] + 1;
+      up[0][i] = dominator;
+      for (int k = 1; k < levels; k++) {
+        up[k][i] = up[k - 1][up[k - 1][i]];
+      }
+    }
+    int[] size = new int[count + 1];
+    for (int i = count - 1; i >= 0; i--) {
+      size[i] += 1;
+      size[idom[i]] += size[i];
+    }
+    return java.util.Arrays.copyOf(size, count);
+  }
+
+  /** The one output of {@code node} that compute nodes read, or null when none or several. */
+  private static String soleUsedOutput(OnnxGraph graph, int node, Map<String, int[]> users) {
+    String used = null;
+    for (String output : graph.nodes.get(node).outputs()) {
+      int[] consumers = users.get(output);
+      if (consumers != null && consumers.length > 0) {
+        if (used != null) {
+          return null;
+        }
+        used = output;
+      }
+    }
+    return used;
+  }
+
+  /** The one tensor leaving {@code head}, or null when none or several do (quadratic: the fallback). */
   private static String soleCrossing(
       OnnxGraph graph, int[] compute, BitSet head, Map<String, int[]> users, List<String> consumedInputs) {
     String found = null;
@@ -149,6 +230,29 @@ final class CutStructure {
       }
     }
     return false;
+  }
+
+  private static int commonDominator(int[][] up, int[] depth, int a, int b) {
+    if (depth[a] < depth[b]) {
+      int swap = a;
+      a = b;
+      b = swap;
+    }
+    for (int k = up.length - 1; k >= 0; k--) {
+      if (depth[a] - (1 << k) >= depth[b]) {
+        a = up[k][a];
+      }
+    }
+    if (a == b) {
+      return a;
+    }
+    for (int k = up.length - 1; k >= 0; k--) {
+      if (up[k][a] != up[k][b]) {
+        a = up[k][a];
+        b = up[k][b];
+      }
+    }
+    return up[0][a];
   }
 
   /**
