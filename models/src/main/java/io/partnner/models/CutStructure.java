@@ -306,28 +306,31 @@ final class CutStructure {
       }
       waiting.put(node, pendingInputs);
     }
-    // Gains change as consumers run, so the best ready node is found by a scan, not a heap.
-    List<Integer> ready = new ArrayList<>();
+    // Ready nodes sorted by gain, then by structural rank. A node's gain rises only when another
+    // consumer of one of its inputs runs and leaves it the last reader; then it is re-sorted.
+    Map<Integer, Long> gains = new HashMap<>();
+    java.util.TreeSet<Integer> ready = new java.util.TreeSet<>(
+        Comparator.<Integer>comparingLong(n -> -gains.get(n)).thenComparingInt(rank::get));
     for (int i = start; i < end; i++) {
       if (waiting.get(order[i]) == 0) {
+        gains.put(order[i], gain(graph, order[i], tensorBytes, remaining));
         ready.add(order[i]);
       }
     }
     int filled = start;
     while (!ready.isEmpty()) {
-      Integer best = null;
-      long bestGain = Long.MIN_VALUE;
-      for (Integer candidate : ready) {
-        long gain = gain(graph, candidate, tensorBytes, remaining);
-        if (best == null || gain > bestGain || (gain == bestGain && rank.get(candidate) < rank.get(best))) {
-          best = candidate;
-          bestGain = gain;
-        }
-      }
-      ready.remove(best);
+      int best = ready.pollFirst();
       result[filled++] = best;
       for (String input : graph.nodes.get(best).inputs()) {
-        remaining.computeIfPresent(input, (k, v) -> v - 1);
+        Integer left = remaining.computeIfPresent(input, (k, v) -> v - 1);
+        if (left != null && left == 1) {
+          for (int user : graph.consumers.getOrDefault(input, List.of())) {
+            if (user != best && gains.containsKey(user) && ready.remove(user)) {
+              gains.put(user, gain(graph, user, tensorBytes, remaining));
+              ready.add(user);
+            }
+          }
+        }
       }
       for (String output : graph.nodes.get(best).outputs()) {
         for (int user : graph.consumers.getOrDefault(output, List.of())) {
@@ -335,6 +338,7 @@ final class CutStructure {
           if (left != null) {
             waiting.put(user, left - 1);
             if (left - 1 == 0) {
+              gains.put(user, gain(graph, user, tensorBytes, remaining));
               ready.add(user);
             }
           }
