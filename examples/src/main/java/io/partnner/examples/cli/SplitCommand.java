@@ -3,6 +3,7 @@ package io.partnner.examples.cli;
 import io.partnner.models.PartitionedModel;
 import io.partnner.runtime.model.CutPoint;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,24 +36,33 @@ final class SplitCommand implements Callable<Integer> {
     }
     try {
       Files.createDirectories(out);
+    } catch (FileAlreadyExistsException e) {
+      throw new CommandFailure("output directory " + out + " cannot be created: " + e.getFile() + " is a file");
     } catch (IOException e) {
       throw new CommandFailure("output directory " + out + " cannot be created: " + e.getMessage());
     }
     if (!Files.isWritable(out)) {
       throw new CommandFailure("output directory " + out + " is not writable");
     }
-    Path head = out.resolve("head.onnx");
-    Path tail = out.resolve("tail.onnx");
-    write(head, analysed.head(cut));
-    write(tail, analysed.tail(cut));
     CutPoint point = analysed.profile().cuts().get(cut);
     PrintWriter printer = spec.commandLine().getOut();
     printer.printf("cut %d: %d crossing tensors, %d bytes, %.1f%% of FLOPs on the edge%n",
         cut, point.crossing().size(), point.crossingBytes(), point.flopsBefore() * 100);
-    printer.printf("wrote %s (inputs %s -> outputs %s)%n", head, names(analysed.segmentInputs(0, cut)), analysed.segmentOutputs(0, cut));
-    printer.printf("wrote %s (inputs %s -> outputs %s)%n", tail, names(analysed.segmentInputs(cut, last)), analysed.segmentOutputs(cut, last));
+    writePiece(analysed, 0, cut, out.resolve("head.onnx"), "cloud-only: the edge runs nothing", printer);
+    writePiece(analysed, cut, last, out.resolve("tail.onnx"), "edge-only: the cloud runs nothing", printer);
     printer.flush();
     return 0;
+  }
+
+  private static void writePiece(
+      PartitionedModel analysed, int fromCut, int toCut, Path file, String whenEmpty, PrintWriter printer) {
+    if (fromCut == toCut) {
+      printer.printf("no %s: cut %d is %s%n", file.getFileName(), fromCut, whenEmpty);
+      return;
+    }
+    write(file, analysed.segment(fromCut, toCut));
+    printer.printf("wrote %s (inputs %s -> outputs %s)%n",
+        file, names(analysed.segmentInputs(fromCut, toCut)), analysed.segmentOutputs(fromCut, toCut));
   }
 
   private static java.util.List<String> names(java.util.List<io.partnner.runtime.model.TensorSpec> specs) {

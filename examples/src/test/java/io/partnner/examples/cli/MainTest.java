@@ -85,6 +85,29 @@ final class MainTest {
   }
 
   @Test
+  void split_cloudOnlyAndEdgeOnly_writeTheOnePieceThereIs() throws IOException {
+    Outcome cloudOnly = run("split", FIXTURE, "--cut", "0", "--out", dir.resolve("cloud").toString());
+    assertThat(cloudOnly.status()).as(cloudOnly.err()).isZero();
+    assertThat(cloudOnly.out()).contains("no head.onnx: cut 0 is cloud-only");
+    assertThat(dir.resolve("cloud/head.onnx")).doesNotExist();
+    assertThat(dir.resolve("cloud/tail.onnx")).isNotEmptyFile();
+    int last = new ObjectMapper().readTree(run("inspect", FIXTURE, "--json").out()).get("cuts").size() - 1;
+    Outcome edgeOnly = run("split", FIXTURE, "--cut", Integer.toString(last), "--out", dir.resolve("edge").toString());
+    assertThat(edgeOnly.status()).as(edgeOnly.err()).isZero();
+    assertThat(edgeOnly.out()).contains("no tail.onnx: cut " + last + " is edge-only");
+    assertThat(dir.resolve("edge/head.onnx")).isNotEmptyFile();
+  }
+
+  @Test
+  void zooExport_unwritableTarget_oneClearLine() throws IOException {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    Outcome outcome = run("zoo", "export", "mobilenet_v2", "--scale", "0.25", "--out", file.resolve("m.onnx").toString());
+    assertThat(outcome.status()).isEqualTo(1);
+    assertThat(outcome.err().lines().count()).isEqualTo(1);
+    assertThat(outcome.err()).startsWith("partnner export: error: cannot write " + file.resolve("m.onnx"));
+  }
+
+  @Test
   void split_cutOutOfRange_oneClearLine() {
     Outcome outcome = run("split", FIXTURE, "--cut", "999", "--out", dir.toString());
     assertThat(outcome.status()).isEqualTo(1);
@@ -96,7 +119,12 @@ final class MainTest {
     Path file = Files.writeString(dir.resolve("a-file"), "x");
     Outcome outcome = run("split", FIXTURE, "--cut", "1", "--out", file.resolve("sub").toString());
     assertThat(outcome.status()).isEqualTo(1);
-    assertThat(outcome.err().strip()).startsWith("partnner split: error: output directory " + file.resolve("sub") + " cannot be created");
+    assertThat(outcome.err().strip())
+        .isEqualTo("partnner split: error: output directory " + file.resolve("sub") + " cannot be created: "
+            + file.resolve("sub") + ": Not a directory");
+    Outcome onAFile = run("split", FIXTURE, "--cut", "1", "--out", file.toString());
+    assertThat(onAFile.err().strip())
+        .isEqualTo("partnner split: error: output directory " + file + " cannot be created: " + file + " is a file");
     assertThat(outcome.err().lines().count()).isEqualTo(1);
   }
 
