@@ -38,8 +38,6 @@ public final class PartitionedModel {
   private final Map<String, TensorSpec> specs = new HashMap<>();
   private final Set<String> computeOutputsAll = new HashSet<>();
   private final int[] cutPositions;
-  private final List<CutPoint> cutList;
-  private final List<Double> blockFlopList;
   private final ModelProfile profile;
   private final int singleTensorCuts;
   private final List<String> singleTensorCutTensors;
@@ -54,6 +52,8 @@ public final class PartitionedModel {
     this.extractor = new SegmentExtractor(graph);
     CutStructure structure = CutStructure.of(graph);
     this.sampleInputs = SampleInputs.random(inputs, SAMPLE_SEED);
+    List<CutPoint> cuts = new ArrayList<>();
+    List<Double> blockFlops = new ArrayList<>();
     try (ReferenceRun reference = ReferenceRun.start(graph, model.name(), sampleInputs)) {
       for (TensorSpec input : inputs) {
         specs.put(input.name(), input);
@@ -94,8 +94,6 @@ public final class PartitionedModel {
       }
       Map<Integer, List<String>> crossing = liveSets(chosen, new long[order.length + 1]);
       double total = prefix[order.length] > 0 ? prefix[order.length] : 1;
-      List<CutPoint> cuts = new ArrayList<>();
-      List<Double> blockFlops = new ArrayList<>();
       Set<String> kept = new LinkedHashSet<>(graph.graphOutputs);
       for (int index = 0; index < cutPositions.length; index++) {
         int position = cutPositions[index];
@@ -109,15 +107,15 @@ public final class PartitionedModel {
         }
       }
       this.recorded = reference.copy(kept);
-      this.cutList = cuts;
-      this.blockFlopList = blockFlops;
     }
     List<TensorSpec> outputs = new ArrayList<>();
     for (String output : graph.graphOutputs) {
       TensorSpec spec = specs.get(output);
+      // A sequence or map output has no dense spec; it is listed with no bytes so the result size
+      // counts what can be measured.
       outputs.add(spec != null ? spec : new TensorSpec(output, io.partnner.runtime.model.DataType.FLOAT32, List.of(0L)));
     }
-    this.profile = new ModelProfile(model.name(), model.contentHash(), inputs, outputs, cutList, blockFlopList);
+    this.profile = new ModelProfile(model.name(), model.contentHash(), inputs, outputs, cuts, blockFlops);
   }
 
   /**

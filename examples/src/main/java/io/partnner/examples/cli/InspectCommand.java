@@ -81,11 +81,7 @@ final class InspectCommand implements Callable<Integer> {
     root.put("model", profile.modelName());
     ArrayNode inputs = root.putArray("inputs");
     for (TensorSpec input : profile.inputs()) {
-      ObjectNode node = inputs.addObject();
-      node.put("name", input.name());
-      node.put("dtype", input.dataType().label());
-      ArrayNode shape = node.putArray("shape");
-      input.shape().forEach(shape::add);
+      putTensor(inputs.addObject(), input);
     }
     ArrayNode cuts = root.putArray("cuts");
     for (CutPoint cut : profile.cuts()) {
@@ -93,16 +89,19 @@ final class InspectCommand implements Callable<Integer> {
       node.put("index", cut.index());
       ArrayNode crossing = node.putArray("crossing");
       for (TensorSpec tensor : cut.crossing()) {
-        ObjectNode item = crossing.addObject();
-        item.put("name", tensor.name());
-        item.put("dtype", tensor.dataType().label());
-        ArrayNode shape = item.putArray("shape");
-        tensor.shape().forEach(shape::add);
-        item.put("bytes", tensor.bytes());
+        putTensor(crossing.addObject(), tensor).put("bytes", tensor.bytes());
       }
       node.put("bytes", cut.crossingBytes());
       node.put("flops_before", cut.flopsBefore());
     }
     return root;
+  }
+
+  private static ObjectNode putTensor(ObjectNode node, TensorSpec tensor) {
+    node.put("name", tensor.name());
+    node.put("dtype", tensor.dataType().label());
+    ArrayNode shape = node.putArray("shape");
+    tensor.shape().forEach(shape::add);
+    return node;
   }
 }
