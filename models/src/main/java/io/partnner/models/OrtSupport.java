@@ -19,9 +19,25 @@ import java.util.List;
 final class OrtSupport {
   private OrtSupport() {}
 
-  /** The process-wide environment; warnings stay out of the user's terminal, errors come back as exceptions. */
-  static OrtEnvironment environment() {
-    return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+  private static OrtEnvironment environment;
+
+  /**
+   * The process-wide environment, with one intra-op thread pool shared by every session that does
+   * not ask for its own: an executor holds many small sessions, and a pool each would leave idle
+   * pools spinning against the busy one on a small machine. Warnings stay out of the user's
+   * terminal; errors come back as exceptions.
+   */
+  static synchronized OrtEnvironment environment() {
+    if (environment == null) {
+      try (OrtEnvironment.ThreadingOptions threading = new OrtEnvironment.ThreadingOptions()) {
+        threading.setGlobalIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+        threading.setGlobalInterOpNumThreads(1);
+        environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "partnner", threading);
+      } catch (OrtException e) {
+        throw new ModelException("ONNX Runtime cannot start: " + firstLine(e.getMessage()), e);
+      }
+    }
+    return environment;
   }
 
   /**
@@ -35,6 +51,8 @@ final class OrtSupport {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       if (intraOpThreads > 0) {
         options.setIntraOpNumThreads(intraOpThreads);
+      } else {
+        options.disablePerSessionThreads();
       }
       if (asWritten) {
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);

@@ -164,6 +164,14 @@ final class MainTest {
   }
 
   @Test
+  void benchBlocks_quickRun_printsTheThreeVariantsAndTheOverhead() {
+    Outcome outcome = run("bench", "blocks", FIXTURE, "--runs", "2", "--warmup", "0");
+    assertThat(outcome.status()).as(outcome.err()).isZero();
+    assertThat(outcome.out()).contains("whole model, one session", "executor (grouped blocks)", "one session per candidate cut");
+    assertThat(outcome.lastLine()).matches("block execution overhead -?\\d+\\.\\d%");
+  }
+
+  @Test
   void zooExport_smallVariant_verifiesAtEveryCut() {
     Path file = dir.resolve("mobilenet.onnx");
     Outcome export = run("zoo", "export", "mobilenet_v2", "--scale", "0.25", "--out", file.toString());

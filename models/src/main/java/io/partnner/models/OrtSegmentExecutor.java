@@ -1,0 +1,253 @@
+package io.partnner.models;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.partnner.runtime.exec.BlockGrouping;
+import io.partnner.runtime.exec.DevicePacer;
+import io.partnner.runtime.exec.ExecutorSettings;
+import io.partnner.runtime.exec.SegmentExecutor;
+import io.partnner.runtime.exec.SegmentResult;
+import io.partnner.runtime.model.TensorSpec;
+import io.partnner.runtime.tensor.Tensor;
+import io.partnner.runtime.time.Ticker;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs ranges of blocks in ONNX Runtime. Each piece between grouping boundaries is its own session,
+ * created once and cached; values pass from one piece to the next as ONNX Runtime values, without a
+ * copy, and only the range's results are copied out. A piece's time (its pacing for an emulated
+ * device included) is shared among its blocks by their FLOPs.
+ *
+ * <p>The first runs use the fine grouping (every cut that could win) and calibrate a time per
+ * block; after that, pieces are merged to at least {@link ExecutorSettings#minPieceNanos()} each, so
+ * the fixed cost of a session call stays small next to the work it times.
+ */
+public final class OrtSegmentExecutor implements SegmentExecutor {
+  private record Piece(OrtSession session, List<TensorSpec> inputs, List<String> outputs) {}
+
+  private final PartitionedModel model;
+  private final ExecutorSettings settings;
+  private final BlockGrouping fineGrouping;
+  private volatile BlockGrouping grouping;
+  private final double[] calibratedNanos;
+  private int calibrationRuns;
+  private final DevicePacer pacer;
+  private final Ticker ticker;
+  private final Map<Long, Piece> pieces = new ConcurrentHashMap<>();
+  private final List<Double> blockFlops;
+  private final int lastCut;
+  private volatile boolean closed;
+  /** Runs share it; closing sessions that coarsening made idle takes it exclusively. */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock sessionsLock =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private volatile boolean idleSessions;
+
+  /** An executor for {@code model} pacing blocks with {@code pacer} and timing them with {@code ticker}. */
+  public OrtSegmentExecutor(PartitionedModel model, ExecutorSettings settings, DevicePacer pacer, Ticker ticker) {
+    this.model = model;
+    this.settings = settings;
+    this.fineGrouping = BlockGrouping.of(model.profile(), settings);
+    this.grouping = fineGrouping;
+    this.calibratedNanos = new double[model.profile().blockCount()];
+    java.util.Arrays.fill(calibratedNanos, Double.NaN);
+    this.pacer = pacer;
+    this.ticker = ticker;
+    this.blockFlops = model.profile().blockFlops();
+    this.lastCut = model.profile().cuts().size() - 1;
+  }
+
+  @Override
+  public SegmentResult run(int fromCut, int toCut, Map<String, Tensor> inputs) {
+    sessionsLock.readLock().lock();
+    try {
+      return runLocked(fromCut, toCut, inputs);
+    } finally {
+      sessionsLock.readLock().unlock();
+      if (idleSessions) {
+        closeIdleSessions();
+      }
+    }
+  }
+
+  /** Closes the sessions of pieces the current grouping no longer uses, once no run holds them. */
+  private void closeIdleSessions() {
+    if (!sessionsLock.writeLock().tryLock()) {
+      return;
+    }
+    try {
+      if (!idleSessions) {
+        return;
+      }
+      int[] boundaries = grouping.boundaries();
+      java.util.Set<Long> used = new java.util.HashSet<>();
+      for (int i = 1; i < boundaries.length; i++) {
+        used.add(((long) boundaries[i - 1] << 32) | boundaries[i]);
+      }
+      pieces.entrySet().removeIf(entry -> {
+        if (used.contains(entry.getKey())) {
+          return false;
+        }
+        closeQuietly(entry.getValue().session());
+        return true;
+      });
+      idleSessions = false;
+    } finally {
+      sessionsLock.writeLock().unlock();
+    }
+  }
+
+  private SegmentResult runLocked(int fromCut, int toCut, Map<String, Tensor> inputs) {
+    if (closed) {
+      throw new IllegalStateException("executor for model " + model.model().name() + " is closed");
+    }
+    if (fromCut < 0 || toCut > lastCut || fromCut > toCut) {
+      throw new IllegalArgumentException("blocks from cut " + fromCut + " to cut " + toCut
+          + " are out of range: model " + model.model().name() + " has cuts 0.." + lastCut);
+    }
+    long start = ticker.nanos();
+    if (fromCut == toCut) {
+      return new SegmentResult(Map.of(), List.of(), 0);
+    }
+    checkInputs(fromCut, toCut, inputs);
+    long[] blockNanos = new long[toCut - fromCut];
+    BlockGrouping pieceGrouping = grouping;
+    Map<String, OnnxValue> available = new HashMap<>();
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      for (int[] range : pieceGrouping.piecesBetween(fromCut, toCut)) {
+        Piece piece = piece(range[0], range[1]);
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        for (TensorSpec input : piece.inputs()) {
+          OnnxValue value = available.get(input.name());
+          if (value == null) {
+            OnnxTensor converted = OrtSupport.toOrt(inputs.get(input.name()), input.name());
+            opened.add(converted);
+            available.put(input.name(), converted);
+            value = converted;
+          }
+          feeds.put(input.name(), (OnnxTensor) value);
+        }
+        long before = ticker.nanos();
+        OrtSession.Result result = piece.session().run(feeds);
+        opened.add(result);
+        pacer.afterBlock(ticker.nanos() - before);
+        // The piece's time as the device would see it: its work and the emulated extra.
+        attribute(blockNanos, fromCut, range[0], range[1], ticker.nanos() - before);
+        for (Map.Entry<String, OnnxValue> entry : result) {
+          available.put(entry.getKey(), entry.getValue());
+        }
+      }
+      Map<String, Tensor> outputs = new LinkedHashMap<>();
+      for (String name : model.segmentOutputs(fromCut, toCut)) {
+        Tensor value = OrtSupport.fromOrt(available.get(name));
+        if (value != null) {
+          outputs.put(name, value);
+        }
+      }
+      if (pieceGrouping == fineGrouping) {
+        calibrate(fromCut, blockNanos);
+      }
+      List<Long> times = new ArrayList<>(blockNanos.length);
+      for (long nanos : blockNanos) {
+        times.add(nanos);
+      }
+      return new SegmentResult(outputs, times, ticker.nanos() - start);
+    } catch (OrtException e) {
+      throw new ModelException("model " + model.model().name() + ": ONNX Runtime failed on blocks from cut "
+          + fromCut + " to cut " + toCut + ": " + OrtSupport.firstLine(e.getMessage()), e);
+    } finally {
+      for (AutoCloseable value : opened) {
+        try {
+          value.close();
+        } catch (Exception ignored) {
+          // Native memory is freed on close; a failure here leaves nothing to undo.
+        }
+      }
+    }
+  }
+
+  private void checkInputs(int fromCut, int toCut, Map<String, Tensor> inputs) {
+    List<String> graphInputs = model.profile().inputs().stream().map(TensorSpec::name).toList();
+    for (TensorSpec wanted : model.segmentInputs(fromCut, toCut)) {
+      Tensor given = inputs.get(wanted.name());
+      if (given == null) {
+        throw new IllegalArgumentException("blocks from cut " + fromCut + " to cut " + toCut + " of model "
+            + model.model().name() + " need tensor '" + wanted.name() + "', which was not given");
+      }
+      if (given.dataType() != wanted.dataType()) {
+        throw new IllegalArgumentException("tensor '" + wanted.name() + "': expected " + wanted.dataType().label()
+            + ", got " + given.dataType().label());
+      }
+      boolean fixed = graphInputs.contains(wanted.name());
+      if (given.shape().size() != wanted.shape().size() || (fixed && !given.shape().equals(wanted.shape()))) {
+        throw new IllegalArgumentException("tensor '" + wanted.name() + "': expected shape " + wanted.shape()
+            + ", got " + given.shape());
+      }
+    }
+  }
+
+  /** Folds a fine-grained run into the per-block times; after enough runs, coarsens the pieces. */
+  private synchronized void calibrate(int fromCut, long[] blockNanos) {
+    for (int i = 0; i < blockNanos.length; i++) {
+      double previous = calibratedNanos[fromCut + i];
+      calibratedNanos[fromCut + i] = Double.isNaN(previous) ? blockNanos[i] : Math.min(previous, blockNanos[i]);
+    }
+    if (++calibrationRuns >= settings.calibrationRuns() && settings.minPieceNanos() > 0) {
+      grouping = fineGrouping.coarsen(calibratedNanos, settings.minPieceNanos());
+      idleSessions = true;
+    }
+  }
+
+  /** Shares a piece's time among its blocks in proportion to their FLOPs (evenly if it has none). */
+  private void attribute(long[] blockNanos, int fromCut, int start, int end, long nanos) {
+    double total = 0;
+    for (int block = start; block < end; block++) {
+      total += blockFlops.get(block);
+    }
+    for (int block = start; block < end; block++) {
+      double share = total > 0 ? blockFlops.get(block) / total : 1.0 / (end - start);
+      blockNanos[block - fromCut] += Math.round(nanos * share);
+    }
+  }
+
+  private Piece piece(int fromCut, int toCut) {
+    long key = ((long) fromCut << 32) | toCut;
+    return pieces.computeIfAbsent(key, k -> {
+      String what = "blocks from cut " + fromCut + " to cut " + toCut + " of model " + model.model().name();
+      OrtSession session = OrtSupport.open(model.segment(fromCut, toCut), what, settings.intraOpThreads(), false);
+      return new Piece(session, model.segmentInputs(fromCut, toCut), model.segmentOutputs(fromCut, toCut));
+    });
+  }
+
+  /** Number of sessions created so far. */
+  public int sessionCount() {
+    return pieces.size();
+  }
+
+  @Override
+  public void close() {
+    sessionsLock.writeLock().lock();
+    try {
+      closed = true;
+      pieces.values().forEach(piece -> closeQuietly(piece.session()));
+      pieces.clear();
+    } finally {
+      sessionsLock.writeLock().unlock();
+    }
+  }
+
+  private static void closeQuietly(OrtSession session) {
+    try {
+      session.close();
+    } catch (OrtException ignored) {
+      // Closing frees native memory; nothing to undo if it complains.
+    }
+  }
+}
