@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code bench link}: the link emulator along a trace while the link estimator learns it (DESIGN section 10). */
 @Command(name = "link", mixinStandardHelpOptions = true,
-    description = {"Run the link emulator along a bandwidth trace in virtual time, with offloading traffic and idle-time probes,",
-        "while the link estimator learns the link from transfer timings; print the estimate against the truth."})
+    description = "Run the link emulator along a bandwidth trace in virtual time, with offloading traffic and idle-time probes, "
+        + "while the link estimator learns the link from transfer timings; print the estimate against the truth.")
 final class BenchLinkCommand implements Callable<Integer> {
   private static final String SHIPPED = "shipped:";
 
