@@ -1,0 +1,216 @@
+package io.partnner.runtime.link;
+
+import io.partnner.runtime.time.Ticker;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Learns the bandwidth of each direction and the round-trip time from the timings of the transfers the
+ * edge makes, and from nothing else (DESIGN section 2).
+ *
+ * <p>The caller reports each transfer twice: {@link #onSent} when the edge hands it to the link (uplink)
+ * or asks the cloud for it (downlink), and {@link #onCompleted} when the edge learns it has arrived (the
+ * cloud's acknowledgement, or the last byte of a download). Either way the interval holds one round trip
+ * plus the bytes over the bandwidth, plus any wait behind earlier transfers in the same direction, which
+ * complete in the order they were sent.
+ *
+ * <p>The two terms are separated the way packet-dispersion tools do (S. Keshav, "A control-theoretic
+ * approach to flow control", SIGCOMM 1991; C. Dovrolis et al., "What do packet dispersion techniques
+ * measure?", INFOCOM 2001): a transfer that queued behind the previous one in its direction left the
+ * sender right after it, so the gap between their completions is its time on the wire and needs no RTT.
+ * A transfer that did not queue spent the estimated RTT plus its time on the wire; small ones (probes)
+ * give RTT samples, large ones bandwidth samples; a small transfer with another queued right behind it
+ * has its own time on the wire taken off at the rate that follower measures. Each estimate is a robust
+ * running mean: time-weighted, outliers held back, a run of them taken as a change that drops the old
+ * weight. While a transfer is
+ * overdue, its bytes over the time it has been sending bound the bandwidth from above, so a collapsing
+ * link shows before the transfer completes.
+ *
+ * <p>Not thread-safe: one owner (the link monitor actor) calls it.
+ */
+public final class LinkEstimator {
+  private final LinkEstimatorSettings settings;
+  private final Ticker ticker;
+  private final RobustEwma rtt;
+  private final Lane up;
+  private final Lane down;
+
+  /** An estimator that knows nothing yet; {@code ticker} dates {@link #estimate(Direction)}. */
+  public LinkEstimator(LinkEstimatorSettings settings, Ticker ticker) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    long stale = settings.staleAfter().toNanos();
+    this.rtt = new RobustEwma(settings.rttHalfLife().toNanos(), settings.spreadHalfLife().toNanos(), stale,
+        settings.outlierSigmas(), Math.log1p(settings.minRelativeSpread()), settings.changeRun());
+    this.up = new Lane(settings);
+    this.down = new Lane(settings);
+  }
+
+  /**
+   * Records that a transfer of {@code bytes} left (uplink) or was asked for (downlink) at {@code sentNanos}.
+   *
+   * @throws IllegalArgumentException for negative bytes, or a send time earlier than the previous one in
+   *     the same direction (transfers in one direction are reported in order)
+   */
+  public void onSent(Direction direction, long bytes, long sentNanos) {
+    lane(direction).sent(direction, bytes, sentNanos);
+  }
+
+  /**
+   * Records that the oldest outstanding transfer in {@code direction} completed at {@code completedNanos},
+   * and learns from its timing.
+   *
+   * @throws IllegalStateException when no transfer is outstanding in that direction
+   * @throws IllegalArgumentException for a completion before the transfer was sent or before the previous
+   *     completion in that direction
+   */
+  public void onCompleted(Direction direction, long completedNanos) {
+    Lane lane = lane(direction);
+    Outstanding transfer = lane.complete(direction, completedNanos);
+    double rttNanos = rtt.known() ? Math.exp(rtt.mean()) : Double.NaN;
+    double bitsPerSecond = lane.bandwidth.known() ? Math.exp(lane.bandwidth.mean()) : Double.NaN;
+    long previousCompletion = lane.lastCompletedNanos;
+    lane.lastCompletedNanos = completedNanos;
+    double bits = transfer.bytes * 8.0;
+    long duration = completedNanos - transfer.sentNanos;
+    boolean queued = previousCompletion > transfer.sentNanos + (rtt.known() ? rttNanos : 0);
+
+    double wireNanos = Double.NaN;
+    if (queued) {
+      // It left the sender right after the previous transfer: the completion gap is its own time on the wire.
+      wireNanos = Math.min(duration, completedNanos - previousCompletion);
+    } else if (rtt.known() && duration - rttNanos >= settings.bandwidthSampleMinRttShare() * rttNanos) {
+      wireNanos = duration - rttNanos;
+    }
+    boolean sampled = wireNanos >= settings.minSampleTime().toNanos() && bits > 0;
+    double measuredBitsPerSecond = sampled ? bits / (wireNanos / 1e9) : Double.NaN;
+
+    PendingRtt pending = lane.pendingRtt;
+    lane.pendingRtt = null;
+    if (pending != null) {
+      // A small transfer's round trip, minus its own time on the wire at the rate its follower just measured.
+      offerRtt(pending, queued && sampled ? measuredBitsPerSecond : bitsPerSecond);
+    }
+    if (!queued) {
+      double wire = Double.isNaN(bitsPerSecond) ? 0 : bits / bitsPerSecond * 1e9;
+      // Judged against the RTT it should have taken, not the time it did take: a large transfer that met a
+      // slower link must not pass for a long round trip.
+      boolean small = Double.isNaN(bitsPerSecond)
+          ? transfer.bytes <= settings.smallTransferBytes()
+          : wire <= settings.rttSampleMaxBandwidthShare() * (rtt.known() ? rttNanos : duration);
+      if (small) {
+        PendingRtt candidate = new PendingRtt(duration, bits, completedNanos);
+        if (lane.outstanding.isEmpty()) {
+          offerRtt(candidate, bitsPerSecond);
+        } else {
+          // A transfer queued right behind this one will measure the rate it met; wait for it.
+          lane.pendingRtt = candidate;
+        }
+      }
+    }
+    if (sampled) {
+      lane.bandwidth.offer(Math.log(measuredBitsPerSecond), completedNanos);
+    }
+  }
+
+  private void offerRtt(PendingRtt sample, double bitsPerSecond) {
+    double wire = Double.isNaN(bitsPerSecond) ? 0 : sample.bits / bitsPerSecond * 1e9;
+    if (sample.durationNanos - wire > 0) {
+      rtt.offer(Math.log(sample.durationNanos - wire), sample.completedNanos);
+    }
+  }
+
+  /** The current estimate of one direction, dated by the ticker. */
+  public Optional<LinkEstimate> estimate(Direction direction) {
+    return estimate(direction, ticker.nanos());
+  }
+
+  /**
+   * The estimate of one direction at {@code nowNanos}, or empty until both its bandwidth and the RTT
+   * have been measured.
+   */
+  public Optional<LinkEstimate> estimate(Direction direction, long nowNanos) {
+    Lane lane = lane(direction);
+    if (!lane.bandwidth.known() || !rtt.known()) {
+      return Optional.empty();
+    }
+    double bitsPerSecond = Math.exp(lane.bandwidth.mean());
+    long rttNanos = Math.round(Math.exp(rtt.mean()));
+    boolean overdue = false;
+    Outstanding head = lane.outstanding.peekFirst();
+    if (head != null && head.bytes > 0) {
+      long sending = nowNanos - Math.max(head.sentNanos + rttNanos, lane.lastCompletedNanos);
+      double bound = head.bytes * 8.0 / (sending / 1e9);
+      if (sending > 0 && bound < bitsPerSecond) {
+        bitsPerSecond = bound;
+        overdue = true;
+      }
+    }
+    return Optional.of(new LinkEstimate(direction, bitsPerSecond / 1e6, rttNanos,
+        Math.max(0, nowNanos - lane.bandwidth.lastNanos()), Math.max(0, nowNanos - rtt.lastNanos()),
+        overdue || lane.bandwidth.suspecting(nowNanos) || rtt.suspecting(nowNanos)));
+  }
+
+  /** Samples held back as outliers so far, in one direction's bandwidth. */
+  public long rejectedSamples(Direction direction) {
+    return lane(direction).bandwidth.rejected();
+  }
+
+  /** Changes detected so far in one direction's bandwidth. */
+  public long detectedChanges(Direction direction) {
+    return lane(direction).bandwidth.changes();
+  }
+
+  /** Transfers sent in one direction and not completed yet. */
+  public int outstanding(Direction direction) {
+    return lane(direction).outstanding.size();
+  }
+
+  private Lane lane(Direction direction) {
+    return Objects.requireNonNull(direction, "direction") == Direction.UP ? up : down;
+  }
+
+  private record Outstanding(long bytes, long sentNanos) {}
+
+  private record PendingRtt(long durationNanos, double bits, long completedNanos) {}
+
+  /** One direction: its outstanding transfers in order and its bandwidth estimate. */
+  private static final class Lane {
+    final ArrayDeque<Outstanding> outstanding = new ArrayDeque<>();
+    final RobustEwma bandwidth;
+    long lastSentNanos = Long.MIN_VALUE;
+    long lastCompletedNanos = Long.MIN_VALUE;
+    PendingRtt pendingRtt;
+
+    Lane(LinkEstimatorSettings settings) {
+      this.bandwidth = new RobustEwma(settings.bandwidthHalfLife().toNanos(), settings.spreadHalfLife().toNanos(),
+          settings.staleAfter().toNanos(), settings.outlierSigmas(), Math.log1p(settings.minRelativeSpread()),
+          settings.changeRun());
+    }
+
+    void sent(Direction direction, long bytes, long sentNanos) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("a " + direction.label() + " transfer cannot have " + bytes + " bytes");
+      }
+      if (sentNanos < lastSentNanos) {
+        throw new IllegalArgumentException(direction.label() + " transfer sent at " + sentNanos
+            + " ns is reported after one sent at " + lastSentNanos + " ns; report transfers in the order they were sent");
+      }
+      lastSentNanos = sentNanos;
+      outstanding.addLast(new Outstanding(bytes, sentNanos));
+    }
+
+    Outstanding complete(Direction direction, long completedNanos) {
+      Outstanding oldest = outstanding.peekFirst();
+      if (oldest == null) {
+        throw new IllegalStateException("no " + direction.label() + " transfer is outstanding to complete at " + completedNanos + " ns");
+      }
+      if (completedNanos < oldest.sentNanos || completedNanos < lastCompletedNanos) {
+        throw new IllegalArgumentException(direction.label() + " transfer sent at " + oldest.sentNanos + " ns cannot complete at "
+            + completedNanos + " ns: before it was sent or before the previous completion at " + lastCompletedNanos + " ns");
+      }
+      return outstanding.removeFirst();
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.partnner.runtime.link;
+
+/**
+ * A robust, time-weighted running mean of samples arriving at irregular times, with change detection.
+ *
+ * <p>A sample moves the mean by {@code 1 - 2^(-dt/halfLife)}, where {@code dt} is the time since the
+ * previous accepted sample, so the weight follows elapsed time rather than sample count (the usual
+ * irregular-interval form of an exponentially weighted moving average). The spread is tracked the
+ * same way over a longer half-life, so it describes how much the signal normally moves rather than the
+ * last few samples. A sample more than {@code sigmas} spreads from the mean is held back as an outlier;
+ * {@code changeRun} such samples in a row on the same side mean the signal stepped, and the mean restarts
+ * from them, dropping the stale weight (a simple form of the change detectors surveyed in M. Basseville
+ * and I. Nikiforov, "Detection of Abrupt Changes", 1993). A mean older than {@code staleNanos} vetoes
+ * nothing: the next sample replaces it.
+ */
+final class RobustEwma {
+  enum Outcome { ACCEPTED, REJECTED, CHANGED }
+
+  private final long halfLifeNanos;
+  private final long spreadHalfLifeNanos;
+  private final long staleNanos;
+  private final double sigmas;
+  private final double minSpread;
+  private final double[] run;
+  private boolean known;
+  private double mean;
+  private double variance;
+  private long lastNanos;
+  private int samples;
+  private int runLength;
+  private int runSide;
+  private long rejected;
+  private long lastRejectedNanos;
+  private long changes;
+
+  RobustEwma(long halfLifeNanos, long spreadHalfLifeNanos, long staleNanos, double sigmas, double minSpread, int changeRun) {
+    this.halfLifeNanos = halfLifeNanos;
+    this.spreadHalfLifeNanos = spreadHalfLifeNanos;
+    this.staleNanos = staleNanos;
+    this.sigmas = sigmas;
+    this.minSpread = minSpread;
+    this.run = new double[changeRun];
+  }
+
+  Outcome offer(double value, long nanos) {
+    if (!known) {
+      known = true;
+      mean = value;
+      variance = 0;
+      samples = 1;
+      lastNanos = nanos;
+      return Outcome.ACCEPTED;
+    }
+    long elapsed = Math.max(0, nanos - lastNanos);
+    double deviation = (value - mean) / spread();
+    if (elapsed <= staleNanos && Math.abs(deviation) > sigmas) {
+      int side = deviation > 0 ? 1 : -1;
+      if (runLength > 0 && side != runSide) {
+        runLength = 0;
+      }
+      runSide = side;
+      run[runLength++] = value;
+      if (runLength < run.length) {
+        rejected++;
+        lastRejectedNanos = nanos;
+        return Outcome.REJECTED;
+      }
+      double sum = 0;
+      for (double v : run) {
+        sum += v;
+      }
+      mean = sum / run.length;
+      samples = run.length;
+      lastNanos = nanos;
+      runLength = 0;
+      changes++;
+      return Outcome.CHANGED;
+    }
+    runLength = 0;
+    double weight = Math.max(decay(elapsed, halfLifeNanos), 1.0 / (samples + 1));
+    double spreadWeight = Math.max(decay(elapsed, spreadHalfLifeNanos), 1.0 / (samples + 1));
+    double difference = value - mean;
+    mean += weight * difference;
+    variance = (1 - spreadWeight) * (variance + spreadWeight * difference * difference);
+    samples = Math.min(samples + 1, 1 << 20);
+    lastNanos = nanos;
+    return Outcome.ACCEPTED;
+  }
+
+  private static double decay(long elapsedNanos, long halfLifeNanos) {
+    return 1 - Math.pow(2, -(double) elapsedNanos / halfLifeNanos);
+  }
+
+  boolean known() {
+    return known;
+  }
+
+  double mean() {
+    return mean;
+  }
+
+  /** The spread used to judge outliers: the tracked standard deviation, never below the floor. */
+  double spread() {
+    return Math.max(Math.sqrt(variance), minSpread);
+  }
+
+  /** Time of the newest sample the mean rests on. */
+  long lastNanos() {
+    return lastNanos;
+  }
+
+  /** Whether recent samples disagree with the mean and may be the start of a change; a doubt older than the stale age lapses. */
+  boolean suspecting(long nowNanos) {
+    return runLength > 0 && nowNanos - lastRejectedNanos <= staleNanos;
+  }
+
+  long rejected() {
+    return rejected;
+  }
+
+  long changes() {
+    return changes;
+  }
+}
