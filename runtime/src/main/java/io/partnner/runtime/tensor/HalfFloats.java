@@ -20,4 +20,46 @@ public final class HalfFloats {
     }
     return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }
+
+  /**
+   * Narrows {@code value} to binary16 bits, rounding to nearest with ties to even. Values at or above
+   * 65520 in magnitude become infinity, values at or below 2^-25 become signed zero, NaN stays NaN.
+   */
+  public static short fromFloat(float value) {
+    int bits = Float.floatToRawIntBits(value);
+    int sign = (bits >>> 16) & 0x8000;
+    int magnitude = bits & 0x7fffffff;
+    if (magnitude >= 0x7f800000) {
+      if (magnitude == 0x7f800000) {
+        return (short) (sign | 0x7c00);
+      }
+      // Keep the top payload bits and set the quiet bit so the payload can never collapse to infinity.
+      return (short) (sign | 0x7e00 | ((magnitude >>> 13) & 0x3ff));
+    }
+    if (magnitude >= 0x477ff000) {
+      // 65520 is halfway between 65504 (the largest half) and 2^16; ties go to the even side, infinity.
+      return (short) (sign | 0x7c00);
+    }
+    if (magnitude >= 0x38800000) {
+      int half = ((magnitude >>> 23) - 112) << 10 | ((magnitude >>> 13) & 0x3ff);
+      // A carry out of the mantissa correctly bumps the exponent.
+      return (short) (sign | roundHalfEven(half, magnitude & 0x1fff, 13));
+    }
+    if (magnitude <= 0x33000000) {
+      // At most 2^-25: half of the smallest subnormal, which ties to even, i.e. zero.
+      return (short) sign;
+    }
+    // Subnormal half: the value in units of 2^-24, from the float's mantissa with its implicit bit.
+    int mantissa = (magnitude & 0x7fffff) | 0x800000;
+    int shift = 126 - (magnitude >>> 23);
+    return (short) (sign | roundHalfEven(mantissa >>> shift, mantissa & ((1 << shift) - 1), shift));
+  }
+
+  private static int roundHalfEven(int truncated, int dropped, int droppedBits) {
+    int halfway = 1 << (droppedBits - 1);
+    if (dropped > halfway || (dropped == halfway && (truncated & 1) != 0)) {
+      return truncated + 1;
+    }
+    return truncated;
+  }
 }
