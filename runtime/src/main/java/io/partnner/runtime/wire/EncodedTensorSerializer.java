@@ -31,7 +31,7 @@ final class EncodedTensorSerializer extends Serializer<EncodedTensor> {
   @Override
   public void write(Kryo kryo, Output output, EncodedTensor encoded) {
     WireHeaders.checkSendable(encoded.dataType(), encoded.shape(),
-        Math.max(encoded.originalBytes(), encoded.payloadBytes()), maxTensorBytes, encoded.toString());
+        Math.max(encoded.originalBytes(), encoded.payloadBytes()), maxTensorBytes, encoded);
     WireHeaders.writeVersion(output);
     output.writeByte(encoded.kind().id());
     output.writeByte(WireHeaders.dataTypeCode(encoded.dataType()));

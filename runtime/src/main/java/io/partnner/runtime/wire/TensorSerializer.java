@@ -33,7 +33,7 @@ public final class TensorSerializer extends Serializer<Tensor> {
 
   @Override
   public void write(Kryo kryo, Output output, Tensor tensor) {
-    WireHeaders.checkSendable(tensor.dataType(), tensor.shape(), tensor.byteSize(), maxTensorBytes, tensor.toString());
+    WireHeaders.checkSendable(tensor.dataType(), tensor.shape(), tensor.byteSize(), maxTensorBytes, tensor);
     WireHeaders.writeVersion(output);
     output.writeByte(WireHeaders.dataTypeCode(tensor.dataType()));
     WireHeaders.writeShape(output, tensor.shape());

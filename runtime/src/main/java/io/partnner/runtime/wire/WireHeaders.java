@@ -74,8 +74,11 @@ final class WireHeaders {
     };
   }
 
-  /** Rejects what a peer would refuse, so a sender fails at home with the same reason. */
-  static void checkSendable(DataType type, List<Long> shape, long bytes, int maxBytes, String what) {
+  /**
+   * Rejects what a peer would refuse, so a sender fails at home with the same reason. {@code what} is
+   * only turned into text on failure: this runs on every write.
+   */
+  static void checkSendable(DataType type, List<Long> shape, long bytes, int maxBytes, Object what) {
     dataTypeCode(type);
     if (shape.size() > MAX_RANK) {
       throw new IllegalArgumentException(
