@@ -16,6 +16,31 @@ final class HalfFloatsTest {
   }
 
   @Test
+  void toFloat_everyFiniteHalf_matchesTheDefinition() {
+    for (int bits = 0; bits < 0x10000; bits++) {
+      int exponent = (bits >>> 10) & 0x1f;
+      if (exponent == 0x1f) {
+        continue;
+      }
+      int mantissa = bits & 0x3ff;
+      // binary16: (-1)^s * m * 2^-24 when the exponent field is 0, else (-1)^s * (1024 + m) * 2^(e - 25).
+      float magnitude = exponent == 0 ? Math.scalb((float) mantissa, -24) : Math.scalb((float) (1024 + mantissa), exponent - 25);
+      float expected = (bits & 0x8000) != 0 ? -magnitude : magnitude;
+      assertThat(Float.floatToRawIntBits(HalfFloats.toFloat((short) bits))).as("bits %04x", bits)
+          .isEqualTo(Float.floatToRawIntBits(expected));
+    }
+  }
+
+  @Test
+  void toFloat_infinitiesAndNaNs_keepSignAndPayload() {
+    assertThat(HalfFloats.toFloat((short) 0xfc00)).isEqualTo(Float.NEGATIVE_INFINITY);
+    for (int payload = 1; payload < 0x400; payload++) {
+      assertThat(HalfFloats.toFloat((short) (0x7c00 | payload))).isNaN();
+      assertThat(Float.floatToRawIntBits(HalfFloats.toFloat((short) (0xfc00 | payload))) & 0x80000000).isNotZero();
+    }
+  }
+
+  @Test
   void fromFloat_everyHalfValue_roundTripsToItsBits() {
     for (int bits = 0; bits < 0x10000; bits++) {
       float value = HalfFloats.toFloat((short) bits);
