@@ -67,10 +67,10 @@ final class BenchWireCommand implements Callable<Integer> {
     out.println("new-copy: the same, but back into a new array (Arrays.copyOf), as a receiver keeping the bytes must");
     out.println("kryo: writeObject into a reused Output, readObject from a reused Input into a new tensor");
     out.println("direct: TensorWire.write into a reused direct ByteBuffer, TensorWire.read back (the transport path)");
-    out.println("figures are medians over interleaved runs after warm-up (JIT; then the heap's maximum in garbage over "
-        + HEAP_WARM_UP_COLLECTIONS + "+ collections,");
-    out.println("so first-touch page faults of a new JVM are not counted); ratio = copy time / kryo time, and the last");
-    out.println("line reports the smallest kryo ratio");
+    out.println("figures are medians over interleaved runs, after warming up the heap (its maximum size in garbage,");
+    out.println("over " + HEAP_WARM_UP_COLLECTIONS + "+ collections, so a new JVM's first-touch page faults are not counted) "
+        + "and the JIT");
+    out.println("ratio = copy time / kryo time; the last line reports the smallest kryo ratio");
     out.println();
     out.printf("%-7s %5s %10s %13s %9s %10s %10s %6s %11s %11s %6s%n", "size", "runs", "copy MB/s", "new-copy MB/s",
         "ser MB/s", "deser MB/s", "kryo MB/s", "ratio", "vs new-copy", "direct MB/s", "ratio");

@@ -48,4 +48,19 @@ final class WireCodecsTest {
       assertThat(codec.supports(ids)).as(codec.name()).isEqualTo(!codec.lossy());
     }
   }
+
+  @Test
+  void decode_emptyAndScalarTensors_everyCodecThatTakesThem() {
+    Tensor empty = Tensor.ofFloats(List.of(0L, 3L, 4L), new float[0]);
+    Tensor scalar = Tensor.ofFloats(List.of(), new float[] {0.75f});
+    for (WireCodec codec : WireCodecs.all()) {
+      Tensor back = codec.decode(TensorWire.encodedFromBytes(TensorWire.toBytes(codec.encode(empty))));
+      assertThat(back.shape()).as(codec.name()).isEqualTo(List.of(0L, 3L, 4L));
+      assertThat(back.byteSize()).isZero();
+      if (codec.supports(scalar)) {
+        assertThat(codec.decode(codec.encode(scalar)).toFloatArray()).as(codec.name()).containsExactly(0.75f);
+      }
+    }
+    assertThat(WireCodecs.byName("int8-channel").supports(scalar)).isFalse();
+  }
 }
