@@ -1,6 +1,8 @@
 package io.partnner.runtime.tensor;
 
 import io.partnner.runtime.model.DataType;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -11,6 +13,10 @@ import java.util.Objects;
  * the shape when the tensor is made, so a tensor that exists is always consistent.
  */
 public final class Tensor {
+  // Chunk for copying out of buffers that expose no array (direct or read-only): large enough for
+  // bulk copies, small enough to stay in cache.
+  private static final int COPY_CHUNK = 64 * 1024;
+
   private final DataType dataType;
   private final List<Long> shape;
   private final ByteBuffer data;
@@ -40,6 +46,18 @@ public final class Tensor {
           "a " + dataType.label() + " tensor of shape " + dims + " needs " + expected + " bytes, got " + data.remaining());
     }
     return new Tensor(dataType, dims, data.slice().order(ByteOrder.LITTLE_ENDIAN));
+  }
+
+  /**
+   * A float32 tensor holding a copy of {@code values}.
+   *
+   * @throws IllegalArgumentException when the shape is invalid or does not hold {@code values.length} elements
+   */
+  public static Tensor ofFloats(List<Long> shape, float[] values) {
+    Objects.requireNonNull(values, "values");
+    ByteBuffer data = ByteBuffer.allocate(Math.multiplyExact(values.length, 4)).order(ByteOrder.LITTLE_ENDIAN);
+    data.asFloatBuffer().put(values);
+    return of(DataType.FLOAT32, shape, data);
   }
 
   /** Bytes a dense tensor of this type and shape takes, with overflow and negative dimensions rejected. */
@@ -85,6 +103,52 @@ public final class Tensor {
   /** A read-only little-endian view of the payload, positioned at 0. */
   public ByteBuffer data() {
     return data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** A copy of the elements of a float32 tensor. */
+  public float[] toFloatArray() {
+    if (dataType != DataType.FLOAT32) {
+      throw new IllegalStateException("toFloatArray needs a float32 tensor, this is " + this);
+    }
+    float[] values = new float[byteSize() / 4];
+    data().asFloatBuffer().get(values);
+    return values;
+  }
+
+  /** A copy of the payload bytes. */
+  public byte[] toByteArray() {
+    byte[] bytes = new byte[byteSize()];
+    data().get(bytes);
+    return bytes;
+  }
+
+  /**
+   * The same bytes seen as another element type and shape, without copying.
+   *
+   * @throws IllegalArgumentException when the new type and shape do not take exactly this tensor's byte count
+   */
+  public Tensor reinterpret(DataType newType, List<Long> newShape) {
+    return of(newType, newShape, data);
+  }
+
+  /**
+   * Writes the payload to {@code out} with as few bulk copies as possible: a heap-backed tensor hands its
+   * backing array to one {@code write} call (as {@link java.io.ByteArrayOutputStream#writeTo} does), so
+   * the stream must neither keep nor modify the array it is given.
+   */
+  public void writeTo(OutputStream out) throws IOException {
+    Objects.requireNonNull(out, "out");
+    if (data.hasArray()) {
+      out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+      return;
+    }
+    ByteBuffer source = data.duplicate();
+    byte[] chunk = new byte[Math.min(COPY_CHUNK, source.remaining())];
+    while (source.hasRemaining()) {
+      int count = Math.min(chunk.length, source.remaining());
+      source.get(chunk, 0, count);
+      out.write(chunk, 0, count);
+    }
   }
 
   /** The element at flat index {@code i} widened to double, for comparisons and statistics. */
