@@ -50,7 +50,7 @@ public final class BlockRunBenchmark {
             new OrtSegmentExecutor(model, ExecutorSettings.defaults().withIntraOpThreads(threads), pacer, Ticker.system());
         OrtSegmentExecutor perCutExecutor =
             new OrtSegmentExecutor(model,
-                ExecutorSettings.defaults().withIntraOpThreads(threads).withGroupFlopShare(0).withMinPieceNanos(0),
+                ExecutorSettings.defaults().withIntraOpThreads(threads).withGroupFlopShare(0).uncoarsened(),
                 pacer, Ticker.system())) {
       for (int i = -warmup; i < runs; i++) {
         long a = System.nanoTime();

@@ -25,9 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * copy, and only the range's results are copied out. A piece's time (its pacing for an emulated
  * device included) is shared among its blocks by their FLOPs.
  *
- * <p>The first runs use the fine grouping (every cut that could win) and calibrate a time per
- * block; after that, pieces are merged to at least {@link ExecutorSettings#minPieceNanos()} each, so
- * the fixed cost of a session call stays small next to the work it times.
+ * <p>The first runs use the fine grouping (every cut that could win), calibrate a time per block,
+ * and run the same range once more as one session to price a piece boundary: a call's fixed cost,
+ * and the layout reorders ONNX Runtime adds at every session edge (it computes convolutions in a
+ * blocked layout inside a session and converts back at its outputs). After that, pieces are merged
+ * until a boundary costs at most {@link ExecutorSettings#overheadBudget()} of a piece.
  */
 public final class OrtSegmentExecutor implements SegmentExecutor {
   private record Piece(OrtSession session, List<TensorSpec> inputs, List<String> outputs) {}
@@ -36,8 +38,11 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
   private final ExecutorSettings settings;
   private final BlockGrouping fineGrouping;
   private volatile BlockGrouping grouping;
+  private final BlockGrouping singleGrouping;
   private final double[] calibratedNanos;
+  private final List<Double> boundaryCosts = new ArrayList<>();
   private int calibrationRuns;
+  private final java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
   private final DevicePacer pacer;
   private final Ticker ticker;
   private final Map<Long, Piece> pieces = new ConcurrentHashMap<>();
@@ -55,6 +60,7 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
     this.settings = settings;
     this.fineGrouping = BlockGrouping.of(model.profile(), settings);
     this.grouping = fineGrouping;
+    this.singleGrouping = BlockGrouping.single(model.profile().cuts().size() - 1);
     this.calibratedNanos = new double[model.profile().blockCount()];
     java.util.Arrays.fill(calibratedNanos, Double.NaN);
     this.pacer = pacer;
@@ -116,8 +122,33 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
       return new SegmentResult(Map.of(), List.of(), 0);
     }
     checkInputs(fromCut, toCut, inputs);
+    long run = runs.getAndIncrement();
+    boolean calibrating = settings.coarsens() && run < settings.calibrationRuns();
+    boolean refreshing = settings.coarsens() && !calibrating && settings.refreshEvery() > 0
+        && run % settings.refreshEvery() == 0;
+    BlockGrouping pieceGrouping = calibrating || refreshing ? fineGrouping : grouping;
     long[] blockNanos = new long[toCut - fromCut];
-    BlockGrouping pieceGrouping = grouping;
+    Map<String, Tensor> outputs = execute(fromCut, toCut, inputs, pieceGrouping, blockNanos);
+    long total = ticker.nanos() - start;
+    if (calibrating) {
+      // The same range as one session prices what the piece boundaries cost.
+      long singleStart = ticker.nanos();
+      execute(fromCut, toCut, inputs, singleGrouping, new long[toCut - fromCut]);
+      long single = ticker.nanos() - singleStart;
+      calibrate(fromCut, blockNanos, total - single, fineGrouping.boundariesInside(fromCut, toCut));
+    } else if (refreshing) {
+      refresh(fromCut, blockNanos);
+    }
+    List<Long> times = new ArrayList<>(blockNanos.length);
+    for (long nanos : blockNanos) {
+      times.add(nanos);
+    }
+    return new SegmentResult(outputs, times, total);
+  }
+
+  /** Runs the range piece by piece under {@code pieceGrouping}, filling {@code blockNanos}. */
+  private Map<String, Tensor> execute(
+      int fromCut, int toCut, Map<String, Tensor> inputs, BlockGrouping pieceGrouping, long[] blockNanos) {
     Map<String, OnnxValue> available = new HashMap<>();
     List<AutoCloseable> opened = new ArrayList<>();
     try {
@@ -151,14 +182,7 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
           outputs.put(name, value);
         }
       }
-      if (pieceGrouping == fineGrouping) {
-        calibrate(fromCut, blockNanos);
-      }
-      List<Long> times = new ArrayList<>(blockNanos.length);
-      for (long nanos : blockNanos) {
-        times.add(nanos);
-      }
-      return new SegmentResult(outputs, times, ticker.nanos() - start);
+      return outputs;
     } catch (OrtException e) {
       throw new ModelException("model " + model.model().name() + ": ONNX Runtime failed on blocks from cut "
           + fromCut + " to cut " + toCut + ": " + OrtSupport.firstLine(e.getMessage()), e);
@@ -193,26 +217,55 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
     }
   }
 
-  /** Folds a fine-grained run into the per-block times; after enough runs, coarsens the pieces. */
-  private synchronized void calibrate(int fromCut, long[] blockNanos) {
+  /**
+   * Folds a fine-grained run into the per-block times and the price of one piece boundary; after
+   * enough runs, coarsens the pieces so that a boundary costs at most the budgeted share of a piece.
+   */
+  private synchronized void calibrate(int fromCut, long[] blockNanos, long boundariesNanos, int boundaries) {
     for (int i = 0; i < blockNanos.length; i++) {
       double previous = calibratedNanos[fromCut + i];
       calibratedNanos[fromCut + i] = Double.isNaN(previous) ? blockNanos[i] : Math.min(previous, blockNanos[i]);
     }
+    if (boundaries > 0) {
+      boundaryCosts.add(Math.max(0.0, (double) boundariesNanos / boundaries));
+    }
     if (++calibrationRuns >= settings.calibrationRuns() && settings.minPieceNanos() > 0) {
-      grouping = fineGrouping.coarsen(calibratedNanos, settings.minPieceNanos());
-      idleSessions = true;
+      double boundaryCost = boundaryCosts.isEmpty() ? 0
+          : boundaryCosts.stream().sorted().toList().get(boundaryCosts.size() / 2);
+      long minPiece = Math.max(settings.minPieceNanos(), Math.round(boundaryCost / settings.overheadBudget()));
+      grouping = fineGrouping.coarsen(calibratedNanos, minPiece);
+      // Refresh runs go piece by piece again; their sessions stay rather than being rebuilt each time.
+      idleSessions = settings.refreshEvery() == 0;
     }
   }
 
-  /** Shares a piece's time among its blocks in proportion to their FLOPs (evenly if it has none). */
+  /** Folds a piece-by-piece run made to keep the per-block times current. */
+  private synchronized void refresh(int fromCut, long[] blockNanos) {
+    for (int i = 0; i < blockNanos.length; i++) {
+      double previous = calibratedNanos[fromCut + i];
+      calibratedNanos[fromCut + i] = Double.isNaN(previous) ? blockNanos[i] : 0.7 * previous + 0.3 * blockNanos[i];
+    }
+  }
+
+  /**
+   * Shares a piece's time among its blocks: in proportion to their calibrated times when all are
+   * known (measured piece by piece), else to their FLOPs (evenly if they have none).
+   */
   private void attribute(long[] blockNanos, int fromCut, int start, int end, long nanos) {
+    double[] weights = new double[end - start];
     double total = 0;
-    for (int block = start; block < end; block++) {
-      total += blockFlops.get(block);
+    boolean measured = true;
+    synchronized (this) {
+      for (int block = start; block < end; block++) {
+        measured &= !Double.isNaN(calibratedNanos[block]);
+      }
+      for (int block = start; block < end; block++) {
+        weights[block - start] = measured ? calibratedNanos[block] : blockFlops.get(block);
+        total += weights[block - start];
+      }
     }
     for (int block = start; block < end; block++) {
-      double share = total > 0 ? blockFlops.get(block) / total : 1.0 / (end - start);
+      double share = total > 0 ? weights[block - start] / total : 1.0 / (end - start);
       blockNanos[block - fromCut] += Math.round(nanos * share);
     }
   }

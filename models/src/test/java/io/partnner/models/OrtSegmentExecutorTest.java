@@ -79,8 +79,9 @@ final class OrtSegmentExecutorTest {
     // Emulated waits advance a virtual offset instead of sleeping, so the test does not wait.
     Sleeper virtual = nanos -> waitedNanos[0] += nanos;
     Ticker clock = () -> System.nanoTime() + waitedNanos[0];
+    // Not coarsened: a calibration run would also pace its pricing run, which no block time shows.
     try (OrtSegmentExecutor slow = new OrtSegmentExecutor(
-        model, ExecutorSettings.defaults(), new DevicePacer(DeviceProfile.parse("x4"), virtual), clock)) {
+        model, ExecutorSettings.defaults().uncoarsened(), new DevicePacer(DeviceProfile.parse("x4"), virtual), clock)) {
       SegmentResult result = slow.run(0, lastCut(), model.sampleInputs());
       long measured = result.blockNanos().stream().mapToLong(Long::longValue).sum();
       long waited = waitedNanos[0];
@@ -93,7 +94,10 @@ final class OrtSegmentExecutorTest {
 
   @Test
   void run_afterCalibration_mergesPiecesAndClosesTheIdleSessions() {
-    ExecutorSettings oneSecondPieces = ExecutorSettings.defaults().withMinPieceNanos(1_000_000_000L);
+    ExecutorSettings defaults = ExecutorSettings.defaults();
+    ExecutorSettings oneSecondPieces = new ExecutorSettings(
+        defaults.intraOpThreads(), defaults.groupFlopShare(), 1_000_000_000L, defaults.calibrationRuns(),
+        defaults.overheadBudget(), 0);
     try (OrtSegmentExecutor merging = new OrtSegmentExecutor(
         model, oneSecondPieces, new DevicePacer(DeviceProfile.NATIVE, n -> { }), Ticker.system())) {
       for (int run = 1; run < oneSecondPieces.calibrationRuns(); run++) {

@@ -53,6 +53,16 @@ public final class BlockGrouping {
     return false;
   }
 
+  /** One piece for any range: every run is a single session. */
+  public static BlockGrouping single(int lastCut) {
+    return new BlockGrouping(new int[] {0, lastCut});
+  }
+
+  /** Number of piece boundaries strictly inside {@code [fromCut, toCut)}. */
+  public int boundariesInside(int fromCut, int toCut) {
+    return piecesBetween(fromCut, toCut).size() - 1;
+  }
+
   /**
    * Merges neighbouring groups so that each piece takes at least {@code minPieceNanos}, judged by
    * {@code blockNanos} (per block; {@code NaN} where unknown, which then keeps its boundaries).

@@ -9,9 +9,20 @@ package io.partnner.runtime.exec;
  *     fewer sessions, and the Conv-BatchNorm-ReLU fusions stay intact
  * @param minPieceNanos after calibration, blocks are run in pieces of at least about this long, so
  *     that a session call's fixed cost stays a small share of the work it times
- * @param calibrationRuns runs made piece by piece before the pieces are coarsened
+ * @param calibrationRuns runs made piece by piece (and once more as one session, to price a piece
+ *     boundary) before the pieces are coarsened
+ * @param overheadBudget share of a piece's time one piece boundary may cost: pieces are made at least
+ *     (measured cost of a boundary) / budget long, and at least {@code minPieceNanos}
+ * @param refreshEvery once coarsened, every this many runs one runs piece by piece again, to keep
+ *     the per-block times current (0: never)
  */
-public record ExecutorSettings(int intraOpThreads, double groupFlopShare, long minPieceNanos, int calibrationRuns) {
+public record ExecutorSettings(
+    int intraOpThreads,
+    double groupFlopShare,
+    long minPieceNanos,
+    int calibrationRuns,
+    double overheadBudget,
+    int refreshEvery) {
   public ExecutorSettings {
     if (intraOpThreads < 0) {
       throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
@@ -25,25 +36,45 @@ public record ExecutorSettings(int intraOpThreads, double groupFlopShare, long m
     if (calibrationRuns < 1) {
       throw new IllegalArgumentException("calibrationRuns must be >= 1, got " + calibrationRuns);
     }
+    if (refreshEvery < 0) {
+      throw new IllegalArgumentException("refreshEvery must be >= 0, got " + refreshEvery);
+    }
+    if (!(overheadBudget > 0 && overheadBudget <= 1)) {
+      throw new IllegalArgumentException("overheadBudget must be in (0, 1], got " + overheadBudget);
+    }
   }
 
-  /** ONNX Runtime's own thread count, dominated cuts grouped, pieces of at least 2 ms after 3 runs. */
+  /**
+   * ONNX Runtime's own thread count, dominated cuts grouped, and after 3 calibration runs pieces of at
+   * least 2 ms and long enough that a boundary costs at most 2% of a piece; block times refreshed
+   * piece by piece every 50 runs.
+   */
   public static ExecutorSettings defaults() {
-    return new ExecutorSettings(0, 0.01, 2_000_000, 3);
+    return new ExecutorSettings(0, 0.01, 2_000_000, 3, 0.02, 50);
+  }
+
+  /** True when pieces are merged after calibration. */
+  public boolean coarsens() {
+    return minPieceNanos > 0;
   }
 
   /** The same with another thread count. */
   public ExecutorSettings withIntraOpThreads(int threads) {
-    return new ExecutorSettings(threads, groupFlopShare, minPieceNanos, calibrationRuns);
+    return new ExecutorSettings(threads, groupFlopShare, minPieceNanos, calibrationRuns, overheadBudget, refreshEvery);
   }
 
-  /** The same with another minimum piece length (0 keeps every dominance group its own session). */
+  /** The same without coarsening: every dominance group stays its own session. */
+  public ExecutorSettings uncoarsened() {
+    return new ExecutorSettings(intraOpThreads, groupFlopShare, 0, calibrationRuns, 1.0, 0);
+  }
+
+  /** The same with another minimum piece length. */
   public ExecutorSettings withMinPieceNanos(long nanos) {
-    return new ExecutorSettings(intraOpThreads, groupFlopShare, nanos, calibrationRuns);
+    return new ExecutorSettings(intraOpThreads, groupFlopShare, nanos, calibrationRuns, overheadBudget, refreshEvery);
   }
 
   /** The same with another dominance share (0 runs every candidate cut as a session boundary). */
   public ExecutorSettings withGroupFlopShare(double share) {
-    return new ExecutorSettings(intraOpThreads, share, minPieceNanos, calibrationRuns);
+    return new ExecutorSettings(intraOpThreads, share, minPieceNanos, calibrationRuns, overheadBudget, refreshEvery);
   }
 }
