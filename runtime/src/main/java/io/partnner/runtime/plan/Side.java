@@ -1,0 +1,7 @@
+package io.partnner.runtime.plan;
+
+/** Where blocks run. */
+public enum Side {
+  EDGE,
+  CLOUD
+}

@@ -1,0 +1,20 @@
+package io.partnner.runtime.plan;
+
+/**
+ * A splitting strategy: partnner's planner or a baseline, behind one interface so the simulator and
+ * the live system drive them alike.
+ */
+public interface Strategy {
+  /** Short name for tables, e.g. {@code partnner}, {@code edge-only}. */
+  String name();
+
+  /**
+   * The plan for a request starting now. Cheap: event-driven strategies re-plan in
+   * {@link #observe}, not here; a strategy may return a neighbouring cut now and then to refresh
+   * stale estimates (bounded exploration) or, for a profile-first baseline, to profile.
+   */
+  Plan plan(long nowNanos);
+
+  /** Feeds one observation; may change the plan in force. */
+  void observe(Observation observation);
+}
