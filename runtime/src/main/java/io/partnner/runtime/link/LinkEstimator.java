@@ -30,6 +30,9 @@ import java.util.Optional;
  * <p>Not thread-safe: one owner (the link monitor actor) calls it.
  */
 public final class LinkEstimator {
+  /** Share of the RTT estimate by which a completion may undercut it and still mean "queued". */
+  private static final double QUEUED_TOLERANCE = 0.05;
+
   private final LinkEstimatorSettings settings;
   private final Ticker ticker;
   private final RobustEwma rtt;
@@ -74,7 +77,11 @@ public final class LinkEstimator {
     lane.lastCompletedNanos = completedNanos;
     double bits = transfer.bytes * 8.0;
     long duration = completedNanos - transfer.sentNanos;
-    boolean queued = previousCompletion > transfer.sentNanos + (rtt.known() ? rttNanos : 0);
+    // Queued behind the previous transfer if that one completed later than this one could have on an idle
+    // link. The RTT estimate carries a little wire time of past samples, so allow for it: a probe's tail,
+    // sent together with its head, must count as queued even when the head's round trip came in a hair
+    // under the estimate.
+    boolean queued = previousCompletion > transfer.sentNanos + (rtt.known() ? (1 - QUEUED_TOLERANCE) * rttNanos : 0);
 
     double wireNanos = Double.NaN;
     if (queued) {

@@ -12,8 +12,10 @@ import java.util.Optional;
  * bits rather than time on the wire keeps an outage from being billed to a probe that happened to wait
  * through it. A probe bigger than the whole bucket may still go once the bucket is full, leaving a debt
  * that later refills repay, so the long-run share holds even on a link too slow for the smallest probe.
- * Before there is any estimate, probes are the smallest allowed and go uncharged (there is nothing to
- * price them with); the first estimate opens the bucket full. Probes are sized to take
+ * Before there is any estimate, probes go uncharged (there is nothing to price them with) and start at
+ * the smallest size, doubling with every probe that still leaves no estimate: on a fast link the
+ * smallest tail crosses too quickly to time, so without growing, no estimate would ever form. The
+ * first estimate opens the bucket full. Probes are sized to take
  * {@code tailTarget} on the wire at the estimated bandwidth, and come every
  * {@code idleInterval} while the estimate is fresh and steady, or every {@code urgentInterval} while it
  * is missing, old or suspected of changing; the budget caps both.
@@ -48,6 +50,9 @@ public final class ProbePolicy {
     double bits = plan.probe.totalBytes() * 8.0;
     if (plan.estimated) {
       budget.tokenBits -= bits;
+      budget.probesWithoutEstimate = 0;
+    } else {
+      budget.probesWithoutEstimate++;
     }
     budget.spentBits += bits;
     budget.lastProbeNanos = nowNanos;
@@ -68,7 +73,7 @@ public final class ProbePolicy {
   private Plan plan(Direction direction, long nowNanos) {
     Budget budget = budget(direction);
     Optional<LinkEstimate> estimate = estimator.estimate(direction, nowNanos);
-    long tail = settings.minTailBytes();
+    long tail = unestimatedTail(budget.probesWithoutEstimate);
     boolean urgent = true;
     double refillBitsPerNano = 0;
     double capacityBits = 0;
@@ -94,6 +99,15 @@ public final class ProbePolicy {
     return new Plan(probe, estimate.isPresent(), due);
   }
 
+  /** Doubles from the smallest tail with each unanswered probe, up to the largest. */
+  private long unestimatedTail(int unanswered) {
+    long tail = settings.minTailBytes();
+    for (int i = 0; i < unanswered && tail < settings.maxTailBytes(); i++) {
+      tail *= 2;
+    }
+    return Math.min(tail, settings.maxTailBytes());
+  }
+
   private Budget budget(Direction direction) {
     return Objects.requireNonNull(direction, "direction") == Direction.UP ? up : down;
   }
@@ -108,6 +122,7 @@ public final class ProbePolicy {
     long lastProbeNanos = Long.MIN_VALUE;
     boolean filled;
     long probes;
+    int probesWithoutEstimate;
 
     void refill(long nowNanos, double bitsPerNano, double capacityBits) {
       if (refilledNanos != Long.MIN_VALUE && nowNanos > refilledNanos) {

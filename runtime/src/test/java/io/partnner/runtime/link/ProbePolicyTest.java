@@ -62,6 +62,15 @@ final class ProbePolicyTest {
   }
 
   @Test
+  void poll_fastIdleLink_growsProbesUntilThereIsAnEstimate() {
+    // The smallest tail crosses a 1 Gbit/s link in ~2 us, too fast to time: probes must grow.
+    LinkEmulator link = LinkEmulator.ofConstant(1000, 1000, Duration.ofMillis(20), ticker);
+    idleFor(link, 20);
+    LinkEstimate estimate = estimator.estimate(Direction.UP, 20 * S).orElseThrow();
+    assertThat(estimate.mbps()).isCloseTo(1000, within(100.0));
+  }
+
+  @Test
   void poll_linkTooSlowForTheSmallestProbe_stillHoldsTheShareInTheLongRun() {
     LinkEmulator link = LinkEmulator.ofConstant(0.05, 0.05, Duration.ofMillis(50), ticker);
     long seconds = 600;
