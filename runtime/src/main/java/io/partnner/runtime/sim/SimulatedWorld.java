@@ -46,10 +46,15 @@ public final class SimulatedWorld {
     halfRttNanos = scenario.link().rtt().toNanos() / 2;
     List<Plan> plans = new ArrayList<>();
     for (int cut = 0; cut < blocks; cut++) {
+      CodecCost first = null;
       for (Map.Entry<String, CodecCost> codec : profile.cuts().get(cut).codecs().entrySet()) {
-        if (codec.getValue().relativeError() <= scenario.maxCodecError()) {
+        CodecCost cost = codec.getValue();
+        // A codec that took none of the crossing tensors sent them all raw: the same plan as raw, not another one.
+        boolean sameAsFirst = first != null && cost.bytes() == first.bytes() && cost.relativeError() == 0;
+        if (cost.relativeError() <= scenario.maxCodecError() && !sameAsFirst) {
           plans.add(new Plan(cut, codec.getKey()));
         }
+        first = first == null ? cost : first;
       }
     }
     plans.add(new Plan(blocks, profile.cuts().get(blocks).codecs().keySet().iterator().next()));
@@ -61,7 +66,10 @@ public final class SimulatedWorld {
     return scenario;
   }
 
-  /** Every plan the oracle considers: each cut with each codec within the error bound; edge-only once. */
+  /**
+   * Every plan the oracle considers: each cut with each codec within the error bound, except codecs
+   * that sent the crossing exactly as the first (raw) codec does; edge-only once.
+   */
   public List<Plan> candidatePlans() {
     return candidatePlans;
   }
