@@ -212,6 +212,16 @@ public final class BandwidthTrace {
     return durationNanos / 1e9;
   }
 
+  /**
+   * When row {@code row} starts, in seconds from the start of the trace (for finding the steps a
+   * simulation must adapt to).
+   *
+   * @throws IndexOutOfBoundsException for a row outside {@code [0, rows())}
+   */
+  public double rowStartSeconds(int row) {
+    return startNanos[Objects.checkIndex(row, startNanos.length)] / 1e9;
+  }
+
   /** Time-weighted mean rate over one pass of the trace, in Mbit/s. */
   public double meanMbps() {
     double megabits = 0;
