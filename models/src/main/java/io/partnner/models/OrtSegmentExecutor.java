@@ -42,6 +42,7 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
   private final double[] calibratedNanos;
   private final List<Double> boundaryCosts = new ArrayList<>();
   private int calibrationRuns;
+  private final java.util.concurrent.locks.ReentrantLock calibrationLock = new java.util.concurrent.locks.ReentrantLock();
   private final java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
   private final DevicePacer pacer;
   private final Ticker ticker;
@@ -123,19 +124,34 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
     }
     checkInputs(fromCut, toCut, inputs);
     long run = runs.getAndIncrement();
-    boolean calibrating = settings.coarsens() && run < settings.calibrationRuns();
+    // One calibration at a time (concurrent ones would time each other's contention), counted by the
+    // calibrations that completed, so a failed run does not use one up.
+    boolean calibrating = settings.coarsens() && calibrationsCompleted() < settings.calibrationRuns()
+        && calibrationLock.tryLock();
     boolean refreshing = settings.coarsens() && !calibrating && settings.refreshEvery() > 0
         && run % settings.refreshEvery() == 0;
     BlockGrouping pieceGrouping = calibrating || refreshing ? fineGrouping : grouping;
     long[] blockNanos = new long[toCut - fromCut];
-    Map<String, Tensor> outputs = execute(fromCut, toCut, inputs, pieceGrouping, blockNanos);
+    Map<String, Tensor> outputs;
+    try {
+      outputs = execute(fromCut, toCut, inputs, pieceGrouping, blockNanos);
+    } catch (RuntimeException e) {
+      if (calibrating) {
+        calibrationLock.unlock();
+      }
+      throw e;
+    }
     long total = ticker.nanos() - start;
     if (calibrating) {
-      // The same range as one session prices what the piece boundaries cost.
-      long singleStart = ticker.nanos();
-      execute(fromCut, toCut, inputs, singleGrouping, new long[toCut - fromCut]);
-      long single = ticker.nanos() - singleStart;
-      calibrate(fromCut, blockNanos, total - single, fineGrouping.boundariesInside(fromCut, toCut));
+      try {
+        // The same range as one session prices what the piece boundaries cost.
+        long singleStart = ticker.nanos();
+        execute(fromCut, toCut, inputs, singleGrouping, new long[toCut - fromCut]);
+        long single = ticker.nanos() - singleStart;
+        calibrate(fromCut, blockNanos, total - single, fineGrouping.boundariesInside(fromCut, toCut));
+      } finally {
+        calibrationLock.unlock();
+      }
     } else if (refreshing) {
       refresh(fromCut, blockNanos);
     }
@@ -237,6 +253,10 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
       // Refresh runs go piece by piece again; their sessions stay rather than being rebuilt each time.
       idleSessions = settings.refreshEvery() == 0;
     }
+  }
+
+  private synchronized int calibrationsCompleted() {
+    return calibrationRuns;
   }
 
   /** Folds a piece-by-piece run made to keep the per-block times current. */

@@ -33,6 +33,8 @@ import java.util.Optional;
 public final class RobustEstimator {
   /** sqrt(2 / pi) / 0.6745: the ratio of mean absolute deviation to MAD for normal data. */
   private static final double MAD_TO_MEAN_ABSOLUTE_DEVIATION = 1.1829;
+  /** Larger samples could overflow the sums and medians; no time or queue length comes close. */
+  private static final double MAX_MAGNITUDE = 1e300;
 
   private final Settings settings;
   private final Ticker ticker;
@@ -64,8 +66,8 @@ public final class RobustEstimator {
    * @throws IllegalArgumentException when the sample is not a finite number
    */
   public Estimate observe(double sample) {
-    if (!Double.isFinite(sample)) {
-      throw new IllegalArgumentException("a sample must be a finite number, got " + sample);
+    if (!Double.isFinite(sample) || Math.abs(sample) > MAX_MAGNITUDE) {
+      throw new IllegalArgumentException("a sample must be a finite number of magnitude at most 1e300, got " + sample);
     }
     long now = ticker.nanos();
     changeDetected = false;

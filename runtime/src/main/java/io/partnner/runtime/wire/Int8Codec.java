@@ -160,7 +160,9 @@ final class Int8Codec implements WireCodec {
 
   /** The one formula both sides use, so the error measured at encoding is the error the receiver sees. */
   private static float dequantize(int q, int zeroPoint, float scale) {
-    return (q - zeroPoint) * scale;
+    // In double and clamped: near Float.MAX_VALUE the float product would overflow to infinity.
+    double value = (double) (q - zeroPoint) * scale;
+    return (float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, value));
   }
 
   private static float scaleFor(float low, float high) {

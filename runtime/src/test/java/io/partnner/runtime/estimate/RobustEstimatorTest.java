@@ -151,7 +151,16 @@ final class RobustEstimatorTest {
   void observe_nonFiniteSample_isRejected() {
     assertThatThrownBy(() -> estimator.observe(Double.NaN))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("a sample must be a finite number, got NaN");
+        .hasMessage("a sample must be a finite number of magnitude at most 1e300, got NaN");
+  }
+
+  @Test
+  void observe_hugeSample_isRejectedAndTheEstimatorKeepsWorking() {
+    assertThatThrownBy(() -> estimator.observe(1e308)).isInstanceOf(IllegalArgumentException.class);
+    for (int i = 0; i < 10; i++) {
+      estimator.observe(5.0);
+    }
+    assertThat(estimator.current().orElseThrow().value()).isEqualTo(5.0);
   }
 
   @Test

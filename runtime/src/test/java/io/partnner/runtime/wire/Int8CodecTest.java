@@ -30,6 +30,15 @@ final class Int8CodecTest {
   }
 
   @Test
+  void decode_valuesNearFloatMax_stayFinite() {
+    Tensor extremes = Tensor.ofFloats(List.of(1L, 2L), new float[] {Float.MAX_VALUE, -Float.MAX_VALUE});
+    Tensor back = perTensor.decode(perTensor.encode(extremes));
+    for (float value : back.toFloatArray()) {
+      assertThat(Float.isFinite(value)).isTrue();
+    }
+  }
+
+  @Test
   void encode_gaussian_reportsExactlyTheMeasuredError() {
     for (Int8Codec codec : List.of(perTensor, perChannel)) {
       Tensor tensor = TestingTensors.gaussian(List.of(2L, 4L, 8L, 8L), 2.0, 12);
