@@ -26,6 +26,16 @@ final class PartnnerPlannerTest {
   }
 
   @Test
+  void plan_coldStartOnAnUnseenPlatform_servesTheOraclePlanWithinThreeRequests() {
+    TestingWorld world = TestingScenarios.stepWorld(ticker, SEED, 0.05);
+    ModelProfile profile = TestingScenarios.stepProfile();
+    PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
+
+    // A profile-first baseline serves 20 profiling requests before its first planned one.
+    assertThat(servedUntilOracle(world, planner, 20)).isLessThanOrEqualTo(3);
+  }
+
+  @Test
   void currentPlan_afterLearning_isTheAnalyticallyBestCut() {
     TestingWorld world = TestingScenarios.stepWorld(ticker, SEED, 0.05);
     ModelProfile profile = TestingScenarios.stepProfile();
