@@ -1,0 +1,211 @@
+package io.partnner.runtime.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.partnner.runtime.model.ModelProfile;
+import io.partnner.runtime.time.TestingTicker;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+final class PartnnerPlannerTest {
+  private static final long SEED = 20240611L;
+
+  private final TestingTicker ticker = new TestingTicker();
+  private final List<PlanChange> changes = new ArrayList<>();
+
+  @Test
+  void plan_coldStart_servesTheFirstRequestFromThePriors() {
+    ModelProfile profile = TestingScenarios.stepProfile();
+    PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
+
+    assertThat(planner.candidates()).contains(planner.plan(0));
+    assertThat(planner.stats().replans()).isEqualTo(1);
+    assertThat(planner.predicted().totalNanos()).isPositive();
+  }
+
+  @Test
+  void plan_coldStartOnAnUnseenPlatform_servesTheOraclePlanWithinThreeRequests() {
+    TestingWorld world = TestingScenarios.stepWorld(ticker, SEED, 0.05);
+    ModelProfile profile = TestingScenarios.stepProfile();
+    PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
+
+    // A profile-first baseline serves 20 profiling requests before its first planned one.
+    assertThat(servedUntilOracle(world, planner, 20)).isLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void currentPlan_afterLearning_isTheAnalyticallyBestCut() {
+    TestingWorld world = TestingScenarios.stepWorld(ticker, SEED, 0.05);
+    ModelProfile profile = TestingScenarios.stepProfile();
+    PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
+
+    for (int request = 0; request < 200; request++) {
+      world.serve(planner);
+    }
+
+    // By hand: cut 3 takes 54 + 20 + 40 + 12 + 3.2 = 129.2 ms, the next best (edge-only) 150 ms.
+    assertThat(world.trueLatencyNanos(new Plan(3, "raw"), 0)).isEqualTo(129_200_000L);
+    assertThat(new Oracle(world, planner.candidates()).plan(ticker.nanos())).isEqualTo(new Plan(3, "raw"));
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(3, "raw"));
+    assertThat(planner.predicted().totalNanos()).isCloseTo(129.2e6, org.assertj.core.data.Percentage.withPercentage(5));
+  }
+
+  @Test
+  void replan_noiseAroundANearTie_switchesAtMostTwiceIn1000Requests() {
+    ModelProfile profile = TestingScenarios.nearTieProfile();
+    CodecSizes sizes = CodecSizes.rawOnly(profile);
+    TestingWorld world = new TestingWorld(
+        profile, sizes, TestingScenarios.stepEdge(), TestingScenarios.stepCloud(), ticker, SEED, 0.10)
+        .linkNoise(0.05);
+    PartnnerPlanner planner = planner(profile, sizes, PlannerSettings.DEFAULT);
+
+    for (int request = 0; request < 1000; request++) {
+      world.serve(planner);
+    }
+
+    assertThat(changes).hasSizeLessThanOrEqualTo(2);
+    // Event-driven: re-plans are a small fraction of requests, not one per request.
+    assertThat(planner.stats().replans()).isLessThan(50);
+    long best = world.bestTrueLatencyNanos(planner.candidates());
+    assertThat((double) world.trueLatencyNanos(planner.currentPlan(), 0)).isLessThanOrEqualTo(best * 1.05);
+  }
+
+  @Test
+  void replan_bandwidthStepFrom10To1Mbit_followsWithinFiveRequests() {
+    TestingWorld world = TestingScenarios.stepWorld(ticker, SEED, 0.05);
+    ModelProfile profile = TestingScenarios.stepProfile();
+    PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
+    for (int request = 0; request < 200; request++) {
+      world.serve(planner);
+    }
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(3, "raw"));
+    changes.clear();
+
+    world.link(1, 1, 20_000_000);
+    int served = servedUntilOracle(world, planner, 20);
+
+    assertThat(served).isLessThanOrEqualTo(5);
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(6, "raw"));
+    assertThat(changes).extracting(PlanChange::trigger).contains(PlanTrigger.LINK_CHANGED);
+  }
+
+  @Test
+  void replan_cloudLoadStepTo100msQueue_followsWithinFiveRequests() {
+    TestingWorld world = TestingScenarios.stepWorld(ticker, SEED, 0.05);
+    ModelProfile profile = TestingScenarios.stepProfile();
+    PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
+    for (int request = 0; request < 200; request++) {
+      world.serve(planner);
+    }
+    changes.clear();
+
+    world.load(5, 20_000_000);
+    int served = servedUntilOracle(world, planner, 20);
+
+    assertThat(served).isLessThanOrEqualTo(5);
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(6, "raw"));
+    assertThat(changes).extracting(PlanChange::trigger).containsExactly(PlanTrigger.CLOUD_LOAD_CHANGED);
+  }
+
+  @Test
+  void plan_exploration_staysWithinItsShareAndIsReported() {
+    ModelProfile profile = TestingScenarios.exploreProfile();
+    CodecSizes sizes = CodecSizes.rawOnly(profile);
+    TestingWorld world = new TestingWorld(profile, sizes, TestingScenarios.uniform(8, 15 * TestingScenarios.MS),
+        TestingScenarios.uniform(8, 1.5 * TestingScenarios.MS), ticker, SEED, 0.05);
+    PartnnerPlanner planner = planner(profile, sizes, PlannerSettings.DEFAULT);
+    int exploratory = 0;
+    int requests = 2000;
+
+    for (int request = 0; request < requests; request++) {
+      Plan current = planner.currentPlan();
+      if (!world.serve(planner).plan().equals(current)) {
+        exploratory++;
+      }
+    }
+
+    PlannerStats stats = planner.stats();
+    assertThat(stats.exploratory()).isEqualTo(exploratory).isPositive();
+    assertThat(stats.explorationShare()).isLessThanOrEqualTo(PlannerSettings.DEFAULT.explorationShare());
+    assertThat(stats.explorationPredictedExtraNanos()).isPositive()
+        .isLessThanOrEqualTo(exploratory * 0.25 * world.trueLatencyNanos(new Plan(3, "raw"), 0) * 1.1);
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(3, "raw"));
+  }
+
+  @Test
+  void plan_explorationShareZero_neverExplores() {
+    ModelProfile profile = TestingScenarios.exploreProfile();
+    CodecSizes sizes = CodecSizes.rawOnly(profile);
+    TestingWorld world = new TestingWorld(profile, sizes, TestingScenarios.uniform(8, 15 * TestingScenarios.MS),
+        TestingScenarios.uniform(8, 1.5 * TestingScenarios.MS), ticker, SEED, 0.05);
+    PartnnerPlanner planner = planner(profile, sizes, PlannerSettings.DEFAULT.withExploration(0, 0.25));
+
+    for (int request = 0; request < 500; request++) {
+      Plan current = planner.currentPlan();
+      assertThat(world.serve(planner).plan()).isEqualTo(current);
+    }
+    assertThat(planner.stats().exploratory()).isZero();
+  }
+
+  @Test
+  void plan_lossyCodecOutsideTheBound_isNeverUsed() {
+    ModelProfile profile = TestingScenarios.stepProfile();
+    CodecSizes sizes = CodecSizes.builder(profile).size(3, "int8", 12_500, 0.05).build();
+    TestingWorld world = new TestingWorld(
+        profile, sizes, TestingScenarios.stepEdge(), TestingScenarios.stepCloud(), ticker, SEED, 0.05)
+        .link(3, 3, 20_000_000);
+
+    for (double bound : new double[] {0, 0.01}) {
+      PartnnerPlanner planner = planner(profile, sizes, PlannerSettings.DEFAULT.withMaxCodecError(bound));
+      assertThat(planner.candidates()).doesNotContain(new Plan(3, "int8"));
+      for (int request = 0; request < 300; request++) {
+        assertThat(world.serve(planner).plan().codec()).isEqualTo("raw");
+      }
+    }
+  }
+
+  @Test
+  void plan_lossyCodecWithinTheBound_isChosenWhenItPays() {
+    ModelProfile profile = TestingScenarios.stepProfile();
+    CodecSizes sizes = CodecSizes.builder(profile).size(3, "int8", 12_500, 0.05).build();
+    TestingWorld world = new TestingWorld(
+        profile, sizes, TestingScenarios.stepEdge(), TestingScenarios.stepCloud(), ticker, SEED, 0.05)
+        .link(3, 3, 20_000_000);
+    PartnnerPlanner planner = planner(profile, sizes, PlannerSettings.DEFAULT.withMaxCodecError(0.1));
+
+    for (int request = 0; request < 300; request++) {
+      world.serve(planner);
+    }
+
+    // At 3 Mbit/s: int8 at cut 3 takes about 130 ms, raw 229 ms, edge-only 150 ms.
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(3, "int8"));
+  }
+
+  @Test
+  void observe_blocksBeyondTheModel_throwsNamingTheBlocks() {
+    ModelProfile profile = TestingScenarios.stepProfile();
+    PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
+
+    assertThatThrownBy(() -> planner.observe(new Observation.BlocksTimed(Side.CLOUD, 4, List.of(1L, 2L, 3L), 0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("3 blocks from cut 4")
+        .hasMessageContaining("6 blocks");
+  }
+
+  private PartnnerPlanner planner(ModelProfile profile, CodecSizes sizes, PlannerSettings settings) {
+    return new PartnnerPlanner(profile, sizes, settings, ticker, changes::add);
+  }
+
+  /** Requests served until one is served at the oracle's plan (that one included), at most {@code limit}. */
+  private static int servedUntilOracle(TestingWorld world, Strategy strategy, int limit) {
+    for (int served = 1; served <= limit; served++) {
+      Plan best = new Oracle(world, world.allPlans()).plan(0);
+      if (world.serve(strategy).plan().equals(best)) {
+        return served;
+      }
+    }
+    return Integer.MAX_VALUE;
+  }
+}
