@@ -280,18 +280,21 @@ final class BenchSimCommand implements Callable<Integer> {
     List<Convergence> starts = new ArrayList<>();
     List<Convergence> neurosurgeonStarts = new ArrayList<>();
     for (SimScenarioResult result : results) {
+      long previous = 0;
       for (Convergence convergence : result.partnner().convergence()) {
         StepChange step = convergence.step();
         if (step.kind() == StepChange.Kind.START) {
           starts.add(convergence);
-        } else if (movedOracle(result.world(), step.atNanos())) {
+        } else if (movedOracle(result.world(), previous, step.atNanos())) {
           steps.add(convergence);
         }
+        previous = step.atNanos();
       }
       result.run(2).convergence().stream().filter(c -> c.step().kind() == StepChange.Kind.START)
           .forEach(neurosurgeonStarts::add);
     }
-    String filter = format("steps of bandwidth or load that moved the oracle's latency by more than %.0f%%", 100 * STEP_FILTER);
+    String filter = format("bandwidth or load steps where the oracle's latency differs by more than %.0f%% from that at the "
+        + "step before", 100 * STEP_FILTER);
     if (steps.isEmpty()) {
       out.println("convergence after steps (partnner within 5% of the oracle and staying there): no " + filter);
     } else {
@@ -309,9 +312,13 @@ final class BenchSimCommand implements Callable<Integer> {
         median(neurosurgeonStarts.stream().mapToDouble(c -> c.nanos() / 1e6).toArray())));
   }
 
-  /** True when the oracle's latency just after {@code atNanos} differs from just before by more than the filter. */
-  private static boolean movedOracle(SimulatedWorld world, long atNanos) {
-    double before = world.oracleLatencyNanos(Math.max(0, atNanos - 1));
+  /**
+   * True when the oracle's latency for a request starting at the step differs by more than the filter from
+   * one starting at the step before. Not "just before the step": a request started a moment earlier
+   * spends nearly all its time after the step, so its latency hardly differs.
+   */
+  private static boolean movedOracle(SimulatedWorld world, long previousNanos, long atNanos) {
+    double before = world.oracleLatencyNanos(previousNanos);
     double after = world.oracleLatencyNanos(atNanos);
     return Math.abs(after - before) > STEP_FILTER * before;
   }

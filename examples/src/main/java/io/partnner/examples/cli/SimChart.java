@@ -35,10 +35,9 @@ final class SimChart {
   }
 
   static void write(Path file, SimScenarioResult result) throws IOException {
-    double last = 0;
-    for (StrategyRun run : result.runs()) {
-      last = Math.max(last, run.startNanos(run.requests() - 1) / 1e9);
-    }
+    // partnner's run sets the time axis: a slower baseline (edge-only on a slow device) would squeeze it into a corner.
+    StrategyRun partnner = result.partnner();
+    double last = partnner.startNanos(partnner.requests() - 1) / 1e9;
     SimChart chart = new SimChart(last > 0 ? last : 1);
     Files.writeString(file, chart.draw(result), StandardCharsets.UTF_8);
   }
@@ -104,6 +103,9 @@ final class SimChart {
     double[] sums = new double[BINS];
     int[] counts = new int[BINS];
     for (int i = 0; i < run.requests(); i++) {
+      if (run.startNanos(i) / 1e9 > maxSeconds) {
+        break;
+      }
       int bin = Math.min(BINS - 1, (int) (run.startNanos(i) / 1e9 / maxSeconds * BINS));
       sums[bin] += run.latencyNanos(i) / 1e6;
       counts[bin]++;
@@ -126,7 +128,7 @@ final class SimChart {
     for (int k = 0; k < shown.length; k++) {
       StrategyRun run = result.run(shown[k]);
       StringBuilder points = new StringBuilder();
-      for (int i = 0; i < run.requests(); i++) {
+      for (int i = 0; i < run.requests() && run.startNanos(i) / 1e9 <= maxSeconds; i++) {
         double x = xOf(run.startNanos(i) / 1e9);
         double y = yOf(top, (double) run.plan(i).cut() / edgeOnly);
         points.append(fmt("%.1f,%.1f ", x, y));
@@ -198,7 +200,7 @@ final class SimChart {
       line(x, top + PANEL, x, top + PANEL + 5, "#333333", 1, null);
       text(x, top + PANEL + 18, "middle", 11, trim(seconds));
     }
-    text(LEFT + plotWidth() / 2.0, top + PANEL + 34, "middle", 12, "time since the start of the run (s)");
+    text(LEFT + plotWidth() / 2.0, top + PANEL + 34, "middle", 12, "time since the start of the run (s; until partnner's last request)");
   }
 
   private void legend(int top, int row, String colour, String label) {
