@@ -6,7 +6,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code bench}: the measurements of DESIGN section 10. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: wire, link, blocks.",
-    subcommands = {BenchWireCommand.class, BenchLinkCommand.class, BenchBlocksCommand.class})
+    subcommands = {BenchWireCommand.class, BenchLinkCommand.class, BenchBlocksCommand.class, BenchSimCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
