@@ -172,6 +172,13 @@ final class MainTest {
   }
 
   @Test
+  void benchPlanner_smallModel_printsTheDecisionTime() {
+    Outcome outcome = run("bench", "planner", "--cuts", "50", "--rounds", "20");
+    assertThat(outcome.status()).as(outcome.err()).isZero();
+    assertThat(outcome.lastLine()).matches("planner decision time \\d+\\.\\d us");
+  }
+
+  @Test
   void zooExport_smallVariant_verifiesAtEveryCut() {
     Path file = dir.resolve("mobilenet.onnx");
     Outcome export = run("zoo", "export", "mobilenet_v2", "--scale", "0.25", "--out", file.toString());
