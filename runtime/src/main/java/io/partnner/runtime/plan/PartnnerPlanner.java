@@ -73,6 +73,9 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
   private int currentIndex = -1;
   private LatencyBreakdown predicted;
   private final Neighbour[] neighbours = new Neighbour[2];
+  /** See {@link #maxPenalty}. */
+  private static final double UNMEASURED_SIDE_MAX_PENALTY = 1.0;
+
   /** Exploration credit: starts full (unless exploration is off) so a cold start can time both sides. */
   private double credits;
 
@@ -279,25 +282,41 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
    */
   private void findNeighbours(long now) {
     int cut = model.cut(currentIndex);
-    double maxTotal = totals[currentIndex] * (1 + settings.explorationMaxPenalty());
+    double toCloudMax = totals[currentIndex] * (1 + maxPenalty(blocks.cloud()));
+    double toEdgeMax = totals[currentIndex] * (1 + maxPenalty(blocks.edge()));
     neighbours[0] = null;
     neighbours[1] = null;
     boolean needy = false;
     for (int target = cut - 1; target >= 0; target--) {
       needy |= !blocks.cloud().isFresh(target);
-      neighbours[0] = better(neighbours[0], needy, target, maxTotal, now);
+      neighbours[0] = better(neighbours[0], needy, target, toCloudMax, now);
     }
     if (neighbours[0] == null && cut > 0) {
-      neighbours[0] = adjacent(cut - 1, blocks.cloud(), cut - 1, maxTotal, now);
+      neighbours[0] = adjacent(cut - 1, blocks.cloud(), cut - 1, toCloudMax, now);
     }
     needy = false;
     for (int target = cut + 1; target <= blockCount; target++) {
       needy |= !blocks.edge().isFresh(target - 1);
-      neighbours[1] = better(neighbours[1], needy, target, maxTotal, now);
+      neighbours[1] = better(neighbours[1], needy, target, toEdgeMax, now);
     }
     if (neighbours[1] == null && cut < blockCount) {
-      neighbours[1] = adjacent(cut + 1, blocks.edge(), cut, maxTotal, now);
+      neighbours[1] = adjacent(cut + 1, blocks.edge(), cut, toEdgeMax, now);
     }
+  }
+
+  /**
+   * The penalty an exploratory plan may cost when it moves blocks to {@code side}. While that side has
+   * never timed a block, its predictions rest on the FLOPs prior and an assumed speed ratio, which can be
+   * off by several times (a prior ratio of 10 against a real 4 kept a planner on cloud-only at 1.6x the
+   * best); so one look is allowed at up to twice the current plan's latency, still within the share.
+   */
+  private double maxPenalty(BlockTimeEstimator side) {
+    for (int block = 0; block < blockCount; block++) {
+      if (side.estimate(block).isPresent()) {
+        return settings.explorationMaxPenalty();
+      }
+    }
+    return Math.max(settings.explorationMaxPenalty(), UNMEASURED_SIDE_MAX_PENALTY);
   }
 
   private Neighbour better(Neighbour incumbent, boolean needy, int cut, double maxTotal, long now) {
