@@ -36,6 +36,29 @@ final class PartnnerPlannerTest {
   }
 
   @Test
+  void plan_priorSpeedRatioFarOff_explorationStillFindsTheEdge() {
+    // Truth: edge 40 ms and cloud 10 ms a block (ratio 4), a 4 Mbit/s link: edge-only 240 ms is best,
+    // cloud-only about 389 ms. The FLOPs prior (ratio 10) and the assumed 10 Mbit/s start the planner on
+    // cloud-only, and once the cloud is timed the prior ratio predicts edge-only at 600 ms: without a
+    // look at the edge it would stay there.
+    // Every cut inside the model crosses 800 KB, so the choice is between cloud-only and edge-only.
+    ModelProfile profile = TestingProfiles.profile(
+        new long[] {150_528, 800_000, 800_000, 800_000, 800_000, 800_000}, TestingProfiles.uniformFlops(6, 1e9), 4000);
+    TestingWorld world = new TestingWorld(profile, CodecSizes.rawOnly(profile),
+        TestingScenarios.uniform(6, 40 * TestingScenarios.MS), TestingScenarios.uniform(6, 10 * TestingScenarios.MS),
+        ticker, SEED, 0.05).link(4, 4, 20_000_000L);
+    PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(0, "raw"));
+
+    for (int request = 0; request < 200; request++) {
+      world.serve(planner);
+    }
+
+    assertThat(new Oracle(world, planner.candidates()).plan(ticker.nanos())).isEqualTo(new Plan(6, "raw"));
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(6, "raw"));
+  }
+
+  @Test
   void currentPlan_afterLearning_isTheAnalyticallyBestCut() {
     TestingWorld world = TestingScenarios.stepWorld(ticker, SEED, 0.05);
     ModelProfile profile = TestingScenarios.stepProfile();
