@@ -12,10 +12,10 @@ import java.util.Optional;
  * bits rather than time on the wire keeps an outage from being billed to a probe that happened to wait
  * through it. A probe bigger than the whole bucket may still go once the bucket is full, leaving a debt
  * that later refills repay, so the long-run share holds even on a link too slow for the smallest probe.
- * Before there is any estimate, probes go uncharged (there is nothing to price them with) and start at
- * the smallest size, doubling with every probe that still leaves no estimate: on a fast link the
- * smallest tail crosses too quickly to time, so without growing, no estimate would ever form. The
- * first estimate opens the bucket full. Probes are sized to take
+ * Before there is any estimate, probes go uncharged (there is nothing to price them with). A probe whose
+ * tail produced no bandwidth sample (it crossed too quickly to time: a fast link, or an estimate that
+ * collapsed during an outage and now sizes tails far too small) makes the next tail twice as big, so an
+ * estimate forms, or recovers, within a few probes. The first estimate opens the bucket full. Probes are sized to take
  * {@code tailTarget} on the wire at the estimated bandwidth, and come every
  * {@code idleInterval} while the estimate is fresh and steady, or every {@code urgentInterval} while it
  * is missing, old or suspected of changing; the budget caps both.
@@ -24,6 +24,10 @@ import java.util.Optional;
  * measure the link better than probes and cost nothing extra. Not thread-safe.
  */
 public final class ProbePolicy {
+  /** Shortest and longest wait the budget can be overridden by (see {@code plan}). */
+  private static final long MIN_FORCED_GAP_NANOS = 1_000_000_000L;
+  private static final long MAX_FORCED_GAP_NANOS = 60_000_000_000L;
+
   private final ProbeSettings settings;
   private final LinkEstimator estimator;
   private final Budget up = new Budget();
@@ -50,9 +54,10 @@ public final class ProbePolicy {
     double bits = plan.probe.totalBytes() * 8.0;
     if (plan.estimated) {
       budget.tokenBits -= bits;
-      budget.probesWithoutEstimate = 0;
-    } else {
-      budget.probesWithoutEstimate++;
+    }
+    budget.lastTailBytes = plan.probe.tailBytes();
+    if (plan.forced) {
+      budget.forcedGapNanos = Math.min(MAX_FORCED_GAP_NANOS, 2 * budget.forcedGapNanos);
     }
     budget.spentBits += bits;
     budget.lastProbeNanos = nowNanos;
@@ -73,7 +78,7 @@ public final class ProbePolicy {
   private Plan plan(Direction direction, long nowNanos) {
     Budget budget = budget(direction);
     Optional<LinkEstimate> estimate = estimator.estimate(direction, nowNanos);
-    long tail = unestimatedTail(budget.probesWithoutEstimate);
+    long tail = settings.minTailBytes();
     boolean urgent = true;
     double refillBitsPerNano = 0;
     double capacityBits = 0;
@@ -86,33 +91,47 @@ public final class ProbePolicy {
       refillBitsPerNano = settings.linkShare() * bitsPerNano;
       capacityBits = refillBitsPerNano * settings.budgetWindow().toNanos();
     }
+    boolean unanswered = budget.lastTailBytes > 0
+        && (estimate.isEmpty() || estimate.get().bandwidthAgeNanos() > nowNanos - budget.lastProbeNanos);
+    if (unanswered) {
+      tail = Math.max(tail, Math.min(settings.maxTailBytes(), 2 * budget.lastTailBytes));
+      urgent = true;
+    }
     budget.refill(nowNanos, refillBitsPerNano, capacityBits);
     Probe probe = new Probe(direction, settings.headBytes(), tail);
     long interval = (urgent ? settings.urgentInterval() : settings.idleInterval()).toNanos();
     long due = budget.lastProbeNanos == Long.MIN_VALUE ? nowNanos : Math.max(nowNanos, budget.lastProbeNanos + interval);
+    long intervalDue = due;
+    boolean forced = false;
     if (estimate.isPresent()) {
       double needed = Math.min(probe.totalBytes() * 8.0, capacityBits);
       if (budget.tokenBits < needed) {
         due = Math.max(due, nowNanos + (long) Math.ceil((needed - budget.tokenBits) / refillBitsPerNano));
       }
+      // A budget priced at a collapsed estimate (a dip to kbit/s, an outage) would hold the next probe
+      // back for hours, and only a probe can see the link come back. So a probe goes at least every
+      // forcedGap: 1 s after a change or an unanswered probe, doubling (to a minute) while forced probes
+      // keep confirming a slow link, so on a link that really is slow they cost a vanishing share.
+      if (unanswered || estimate.get().changeSuspected()) {
+        budget.forcedGapNanos = MIN_FORCED_GAP_NANOS;
+      }
+      if (budget.lastProbeNanos != Long.MIN_VALUE) {
+        // It overrides the budget, never the interval.
+        long forcedDue = Math.max(intervalDue, budget.lastProbeNanos + budget.forcedGapNanos);
+        if (forcedDue < due) {
+          due = forcedDue;
+          forced = true;
+        }
+      }
     }
-    return new Plan(probe, estimate.isPresent(), due);
-  }
-
-  /** Doubles from the smallest tail with each unanswered probe, up to the largest. */
-  private long unestimatedTail(int unanswered) {
-    long tail = settings.minTailBytes();
-    for (int i = 0; i < unanswered && tail < settings.maxTailBytes(); i++) {
-      tail *= 2;
-    }
-    return Math.min(tail, settings.maxTailBytes());
+    return new Plan(probe, estimate.isPresent(), due, forced);
   }
 
   private Budget budget(Direction direction) {
     return Objects.requireNonNull(direction, "direction") == Direction.UP ? up : down;
   }
 
-  private record Plan(Probe probe, boolean estimated, long dueNanos) {}
+  private record Plan(Probe probe, boolean estimated, long dueNanos, boolean forced) {}
 
   /** One direction's bucket of bits. */
   private static final class Budget {
@@ -122,7 +141,8 @@ public final class ProbePolicy {
     long lastProbeNanos = Long.MIN_VALUE;
     boolean filled;
     long probes;
-    int probesWithoutEstimate;
+    long lastTailBytes;
+    long forcedGapNanos = MIN_FORCED_GAP_NANOS;
 
     void refill(long nowNanos, double bitsPerNano, double capacityBits) {
       if (refilledNanos != Long.MIN_VALUE && nowNanos > refilledNanos) {

@@ -71,6 +71,30 @@ final class ProbePolicyTest {
   }
 
   @Test
+  void poll_afterTheEstimateCollapsed_probesUntilTheLinkIsSeenAgain() {
+    // Two minutes at 10 kbit/s (an outage in all but name) leave an estimate that prices the budget at
+    // almost nothing; when the link is back at 100 Mbit/s, probes must still come and find it.
+    LinkEmulator dip = LinkEmulator.ofConstant(0.01, 0.01, Duration.ofMillis(50), ticker);
+    long now = probeUntil(dip, 0, 120 * S);
+    assertThat(estimator.estimate(Direction.UP, now).orElseThrow().mbps()).isLessThan(0.1);
+    LinkEmulator back = LinkEmulator.ofConstant(100, 100, Duration.ofMillis(50), ticker);
+    now = probeUntil(back, now, now + 15 * S);
+    assertThat(estimator.estimate(Direction.UP, now).orElseThrow().mbps()).isGreaterThan(50);
+  }
+
+  /** Probes an idle uplink from {@code from} until {@code until}; returns the time it stopped. */
+  private long probeUntil(LinkEmulator link, long from, long until) {
+    long now = from;
+    while (true) {
+      long due = policy.nextProbeNanos(Direction.UP, now);
+      if (due >= until) {
+        return until;
+      }
+      now = send(link, policy.poll(Direction.UP, due).orElseThrow(), due);
+    }
+  }
+
+  @Test
   void poll_linkTooSlowForTheSmallestProbe_stillHoldsTheShareInTheLongRun() {
     LinkEmulator link = LinkEmulator.ofConstant(0.05, 0.05, Duration.ofMillis(50), ticker);
     long seconds = 600;
