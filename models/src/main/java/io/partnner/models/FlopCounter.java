@@ -11,11 +11,14 @@ import java.util.Set;
  * term of each operator and nothing finer.
  */
 final class FlopCounter {
-  /** Ops that only move or relabel data. */
+  /**
+   * Ops that only relabel data (no element is touched). Ops that copy or convert elements (Cast,
+   * Concat, Transpose, Gather, Slice...) count one per output element like element-wise ops: they take
+   * time, and a block made of one of them (a Cast at the model's input, say) must not look free, or the
+   * speed ratio learned from it would be undefined.
+   */
   private static final Set<String> FREE_OPS =
-      Set.of("Reshape", "Flatten", "Squeeze", "Unsqueeze", "Shape", "Size", "Identity", "Constant",
-          "ConstantOfShape", "Cast", "Gather", "Slice", "Concat", "Split", "Transpose", "Expand", "Range",
-          "NonZero", "Dropout");
+      Set.of("Reshape", "Flatten", "Squeeze", "Unsqueeze", "Shape", "Size", "Identity", "Constant", "Dropout");
 
   private final OnnxGraph graph;
   private final Map<String, List<Long>> shapes;

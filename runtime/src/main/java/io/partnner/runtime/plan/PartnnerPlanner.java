@@ -63,6 +63,7 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
 
   // The inputs of the last re-plan: observations are judged material against them.
   private final double[] usedEdge;
+  private double usedSpeedRatio;
   private final double[] usedCloud;
   private double usedUplinkMbps;
   private double usedDownlinkMbps;
@@ -208,7 +209,11 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
       before += used[from + i];
       after += Math.max(0, estimate.value());
     }
-    if (step || Math.abs(after - before) > settings.profileChangeRelative() * before) {
+    // The other side's estimates follow the learned speed ratio, which a single block timed on both
+    // sides can move a lot while this side's own sum barely changes.
+    boolean ratioMoved = relativeChange(blocks.speedRatio().edgeOverCloud(), usedSpeedRatio)
+        > settings.profileChangeRelative();
+    if (step || ratioMoved || Math.abs(after - before) > settings.profileChangeRelative() * before) {
       replan(PlanTrigger.PROFILE_UPDATED);
     }
   }
@@ -271,6 +276,7 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
     usedRttNanos = link.rttNanos();
     usedWaitNanos = waitNanos();
     usedLinkChanges = link.detectedChanges();
+    usedSpeedRatio = blocks.speedRatio().edgeOverCloud();
     return new Conditions(usedEdge, usedCloud, usedUplinkMbps, usedDownlinkMbps, usedRttNanos, usedWaitNanos);
   }
 
