@@ -82,7 +82,7 @@ public final class InputShapes {
       throw new ModelException("model " + modelName + ": input '" + name + "' is not a tensor; only tensor inputs are supported");
     }
     OnnxMl.TypeProto.Tensor type = input.getType().getTensorType();
-    DataType dataType = OrtSupport.fromOnnxElementType(type.getElemType());
+    DataType dataType = DataType.fromOnnxCode(type.getElemType());
     if (dataType == null || dataType == DataType.STRING) {
       throw new ModelException(
           "model " + modelName + ": input '" + name + "' has element type " + type.getElemType() + ", which is not supported");

@@ -133,36 +133,6 @@ final class OrtSupport {
     };
   }
 
-  /** ONNX's TensorProto element type code for one of ours. */
-  static int onnxElementType(DataType type) {
-    return switch (type) {
-      case FLOAT32 -> 1;
-      case UINT8 -> 2;
-      case INT8 -> 3;
-      case UINT16 -> 4;
-      case INT16 -> 5;
-      case INT32 -> 6;
-      case INT64 -> 7;
-      case STRING -> 8;
-      case BOOL -> 9;
-      case FLOAT16 -> 10;
-      case FLOAT64 -> 11;
-      case UINT32 -> 12;
-      case UINT64 -> 13;
-      case BFLOAT16 -> 16;
-    };
-  }
-
-  /** Our type for an ONNX element type code, or null when we do not carry it. */
-  static DataType fromOnnxElementType(int code) {
-    for (DataType type : DataType.values()) {
-      if (onnxElementType(type) == code) {
-        return type;
-      }
-    }
-    return null;
-  }
-
   static String firstLine(String message) {
     if (message == null) {
       return "no reason given";

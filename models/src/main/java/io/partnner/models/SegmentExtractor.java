@@ -136,7 +136,7 @@ final class SegmentExtractor {
         .setName(input.name())
         .setType(OnnxMl.TypeProto.newBuilder()
             .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                .setElemType(OrtSupport.onnxElementType(input.dataType()))
+                .setElemType(input.dataType().onnxCode())
                 .setShape(shape)))
         .build();
   }
@@ -147,7 +147,7 @@ final class SegmentExtractor {
       return false;
     }
     OnnxMl.TypeProto.Tensor type = declared.getType().getTensorType();
-    if (type.getElemType() != OrtSupport.onnxElementType(measured.dataType())
+    if (type.getElemType() != measured.dataType().onnxCode()
         || type.getShape().getDimCount() != measured.shape().size()) {
       return false;
     }

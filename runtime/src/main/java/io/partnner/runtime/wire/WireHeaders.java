@@ -36,42 +36,19 @@ final class WireHeaders {
   }
 
   static int dataTypeCode(DataType type) {
-    return switch (type) {
-      case FLOAT32 -> 1;
-      case UINT8 -> 2;
-      case INT8 -> 3;
-      case UINT16 -> 4;
-      case INT16 -> 5;
-      case INT32 -> 6;
-      case INT64 -> 7;
-      case BOOL -> 9;
-      case FLOAT16 -> 10;
-      case FLOAT64 -> 11;
-      case UINT32 -> 12;
-      case UINT64 -> 13;
-      case BFLOAT16 -> 16;
-      case STRING -> throw new IllegalArgumentException("string tensors cannot be sent");
-    };
+    if (type == DataType.STRING) {
+      throw new IllegalArgumentException("string tensors cannot be sent");
+    }
+    return type.onnxCode();
   }
 
   static DataType readDataType(Input input, String what) {
     int code = input.readByteUnsigned();
-    return switch (code) {
-      case 1 -> DataType.FLOAT32;
-      case 2 -> DataType.UINT8;
-      case 3 -> DataType.INT8;
-      case 4 -> DataType.UINT16;
-      case 5 -> DataType.INT16;
-      case 6 -> DataType.INT32;
-      case 7 -> DataType.INT64;
-      case 9 -> DataType.BOOL;
-      case 10 -> DataType.FLOAT16;
-      case 11 -> DataType.FLOAT64;
-      case 12 -> DataType.UINT32;
-      case 13 -> DataType.UINT64;
-      case 16 -> DataType.BFLOAT16;
-      default -> throw new WireFormatException(what + " has unknown dtype code " + code);
-    };
+    DataType type = DataType.fromOnnxCode(code);
+    if (type == null || type == DataType.STRING) {
+      throw new WireFormatException(what + " has unknown dtype code " + code);
+    }
+    return type;
   }
 
   /**
