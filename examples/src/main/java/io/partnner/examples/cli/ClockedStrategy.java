@@ -36,6 +36,11 @@ final class ClockedStrategy implements Strategy {
   }
 
   @Override
+  public java.util.Optional<Plan> planInForce() {
+    return inner.planInForce();
+  }
+
+  @Override
   public void observe(Observation observation) {
     advance(observation.atNanos());
     inner.observe(observation);

@@ -166,6 +166,11 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
     return link.pollProbe(direction, nowNanos);
   }
 
+  @Override
+  public java.util.Optional<Plan> planInForce() {
+    return java.util.Optional.of(currentPlan());
+  }
+
   /** The plan in force (exploratory requests aside). */
   public Plan currentPlan() {
     return model.plan(currentIndex);

@@ -17,4 +17,13 @@ public interface Strategy {
 
   /** Feeds one observation; may change the plan in force. */
   void observe(Observation observation);
+
+  /**
+   * The plan in force, when the strategy has one apart from what it serves (an exploring planner
+   * serves a neighbour now and then); empty otherwise. Convergence is judged on it, since
+   * exploration is a deliberate, separately counted detour.
+   */
+  default java.util.Optional<Plan> planInForce() {
+    return java.util.Optional.empty();
+  }
 }

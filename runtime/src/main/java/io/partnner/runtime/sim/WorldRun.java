@@ -58,6 +58,7 @@ final class WorldRun {
   private final SplittableRandom arrivalRandom;
   private final long[] start;
   private final Plan[] plans;
+  private final Plan[] inForce;
   private final long[] latency;
   private final long[][] edgeBlocks;
   private final long[][] cloudBlocks;
@@ -93,6 +94,7 @@ final class WorldRun {
     int count = scenario.requests();
     start = new long[count];
     plans = new Plan[count];
+    inForce = new Plan[count];
     latency = new long[count];
     edgeBlocks = new long[count][];
     cloudBlocks = new long[count][];
@@ -110,7 +112,8 @@ final class WorldRun {
       now = event.at;
       handle(event);
     }
-    return new StrategyRun(world, strategy.name(), start, plans, latency, probeBytes[0], probeBytes[1], observations);
+    return new StrategyRun(
+        world, strategy.name(), start, plans, inForce, latency, probeBytes[0], probeBytes[1], observations);
   }
 
   private void handle(Event event) {
@@ -176,6 +179,7 @@ final class WorldRun {
           + ", but model " + profile.modelName() + " has cuts 0.." + edgeOnly);
     }
     plans[i] = plan;
+    inForce[i] = strategy.planInForce().orElse(plan);
     if (plan.cut() < edgeOnly && !profile.cuts().get(plan.cut()).codecs().containsKey(plan.codec())) {
       throw new IllegalStateException("strategy " + strategy.name() + " chose codec '" + plan.codec()
           + "', which was not measured; measured: " + profile.cuts().get(plan.cut()).codecs().keySet());
