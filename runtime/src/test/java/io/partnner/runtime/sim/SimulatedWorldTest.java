@@ -128,6 +128,41 @@ final class SimulatedWorldTest {
   }
 
   @Test
+  void run_exploratoryDetours_doNotCountAgainstConvergence() {
+    long step = 5_000 * MS;
+    SimulatedWorld world = new SimulatedWorld(quiet().withRequests(60).withLoadSteps(List.of(new LoadStep(step, 3))));
+    int[] served = new int[1];
+    // Follows the oracle, but every tenth request detours to cut 2 while the oracle's plan stays in force.
+    Strategy exploring = new Strategy() {
+      private Plan inForce;
+
+      @Override
+      public String name() {
+        return "exploring";
+      }
+
+      @Override
+      public Plan plan(long now) {
+        inForce = world.oraclePlan(now);
+        return served[0]++ % 10 == 9 ? new Plan(2, "raw") : inForce;
+      }
+
+      @Override
+      public void observe(io.partnner.runtime.plan.Observation observation) {}
+
+      @Override
+      public java.util.Optional<Plan> planInForce() {
+        return java.util.Optional.ofNullable(inForce);
+      }
+    };
+    StrategyRun run = world.run(exploring);
+    assertThat(run.convergence()).allSatisfy(c -> {
+      assertThat(c.converged()).isTrue();
+      assertThat(c.inferences()).isZero();
+    });
+  }
+
+  @Test
   void run_testOracle_choosesTheLeastTrueLatencyAndNoFixedPlanBeatsItOnAverage() {
     for (long seed = 1; seed <= 4; seed++) {
       Scenario scenario = Scenario.of(TestingProfiles.threeBlocks(), 1 + seed * 3,
