@@ -59,6 +59,30 @@ final class PartnnerPlannerTest {
   }
 
   @Test
+  void observe_blockTimedOnBothSidesMovesTheSpeedRatio_replans() {
+    long[] crossing = new long[41];
+    java.util.Arrays.fill(crossing, 100_000);
+    double[] flops = TestingProfiles.uniformFlops(41, 4e9);
+    flops[0] = 1e9;
+    ModelProfile profile = TestingProfiles.profile(crossing, flops, 4000);
+    PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
+    List<Long> tail = java.util.Collections.nCopies(40, 10_000_000L);
+    ticker.advanceNanos(1_000_000);
+    // Edge: block 0 in 40 ms (0.04 ns/FLOP); cloud: the other 40 blocks, 10 ms each (0.0025 ns/FLOP).
+    planner.observe(new Observation.BlocksTimed(Side.EDGE, 0, List.of(40_000_000L), ticker.nanos()));
+    planner.observe(new Observation.BlocksTimed(Side.CLOUD, 1, tail, ticker.nanos()));
+    long before = planner.stats().replans();
+
+    // Block 0 now timed on the cloud too, in 10 ms: the cloud's sum moves 2% (402.5 -> 410 ms), but the
+    // speed ratio, from the side speeds' 16 to the shared block's 4, moves every edge estimate.
+    List<Long> all = new java.util.ArrayList<>(List.of(10_000_000L));
+    all.addAll(tail);
+    planner.observe(new Observation.BlocksTimed(Side.CLOUD, 0, all, ticker.nanos()));
+
+    assertThat(planner.stats().replans()).isEqualTo(before + 1);
+  }
+
+  @Test
   void currentPlan_afterLearning_isTheAnalyticallyBestCut() {
     TestingWorld world = TestingScenarios.stepWorld(ticker, SEED, 0.05);
     ModelProfile profile = TestingScenarios.stepProfile();
