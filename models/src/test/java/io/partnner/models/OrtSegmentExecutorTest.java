@@ -85,10 +85,11 @@ final class OrtSegmentExecutorTest {
       SegmentResult result = slow.run(0, lastCut(), model.sampleInputs());
       long measured = result.blockNanos().stream().mapToLong(Long::longValue).sum();
       long waited = waitedNanos[0];
-      long work = measured - waited;
-      assertThat(work).isPositive();
-      // The pacer waits exactly 3x the work it saw; the few microseconds around it count as work.
-      assertThat((double) waited / work).isBetween(2.8, 3.0);
+      // The pacer waited 3x the work it saw after each piece (DevicePacerTest checks the arithmetic), and
+      // the block times include both: at least 4/3 of the waits. (An upper bound would be flaky: a GC
+      // pause between two clock reads counts as work.)
+      assertThat(waited).isPositive();
+      assertThat(measured).isGreaterThanOrEqualTo(waited * 4 / 3 - 1_000); // a few ns of rounding per block
     }
   }
 
