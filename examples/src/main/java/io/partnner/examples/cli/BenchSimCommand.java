@@ -144,7 +144,7 @@ final class BenchSimCommand implements Callable<Integer> {
       out.println(format("chart of %s %s %s written to %s", charted.model(), charted.device(), charted.link().label(), chart));
     }
     out.println(format("partnner/oracle mean latency ratio %.3f",
-        results.stream().mapToDouble(r -> r.partnner().meanLatencyNanos() / r.oracle().meanLatencyNanos()).average().orElse(Double.NaN)));
+        meanOracleRatio(results)));
     out.flush();
     return 0;
   }
@@ -269,7 +269,10 @@ final class BenchSimCommand implements Callable<Integer> {
 
   private static void speedUps(PrintWriter out, List<SimScenarioResult> results, int baseline, String name,
       String paperAverage, String paperMax) {
-    double[] speedUps = results.stream().mapToDouble(r -> r.partnner().speedUpOver(r.run(baseline))).toArray();
+    double[] speedUps = new double[results.size()];
+    for (int i = 0; i < speedUps.length; i++) {
+      speedUps[i] = results.get(i).partnner().speedUpOver(results.get(i).run(baseline));
+    }
     out.println(format("partnner speed-up over %s: average %.2fx, max %.2fx over %d scenarios (paper: %s average, up to %s)",
         name, Arrays.stream(speedUps).average().orElse(Double.NaN), Arrays.stream(speedUps).max().orElse(Double.NaN),
         speedUps.length, paperAverage, paperMax));
@@ -300,16 +303,37 @@ final class BenchSimCommand implements Callable<Integer> {
     } else {
       out.println(format("convergence after steps (partnner within 5%% of the oracle and staying there; %s): %d steps, "
           + "median %s inferences, %s ms; %d never converged before the next step", filter, steps.size(),
-          trimmed(median(steps.stream().mapToDouble(Convergence::inferences).toArray())),
-          format("%.1f", median(steps.stream().mapToDouble(c -> c.nanos() / 1e6).toArray())),
+          trimmed(medianInferences(steps)), format("%.1f", medianMillis(steps)),
           steps.stream().filter(c -> !c.converged()).count()));
     }
     out.println(format("cold start (to within 5%% of the oracle and staying there): partnner median %s inferences, %.1f ms; "
         + "neurosurgeon-%d median %s inferences, %.1f ms (its profiling included)",
-        trimmed(median(starts.stream().mapToDouble(Convergence::inferences).toArray())),
-        median(starts.stream().mapToDouble(c -> c.nanos() / 1e6).toArray()), NeurosurgeonStyle.DEFAULT_PROFILING_RUNS,
-        trimmed(median(neurosurgeonStarts.stream().mapToDouble(Convergence::inferences).toArray())),
-        median(neurosurgeonStarts.stream().mapToDouble(c -> c.nanos() / 1e6).toArray())));
+        trimmed(medianInferences(starts)), medianMillis(starts), NeurosurgeonStyle.DEFAULT_PROFILING_RUNS,
+        trimmed(medianInferences(neurosurgeonStarts)), medianMillis(neurosurgeonStarts)));
+  }
+
+  private static double meanOracleRatio(List<SimScenarioResult> results) {
+    double sum = 0;
+    for (SimScenarioResult result : results) {
+      sum += result.partnner().meanLatencyNanos() / result.oracle().meanLatencyNanos();
+    }
+    return results.isEmpty() ? Double.NaN : sum / results.size();
+  }
+
+  private static double medianInferences(List<Convergence> convergences) {
+    double[] values = new double[convergences.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = convergences.get(i).inferences();
+    }
+    return median(values);
+  }
+
+  private static double medianMillis(List<Convergence> convergences) {
+    double[] values = new double[convergences.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = convergences.get(i).nanos() / 1e6;
+    }
+    return median(values);
   }
 
   /**
