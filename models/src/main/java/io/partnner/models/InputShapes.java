@@ -21,6 +21,20 @@ public final class InputShapes {
     return new InputShapes(Map.of());
   }
 
+  /** Shapes given by input name; every dimension must be positive. */
+  public static InputShapes of(Map<String, List<Long>> shapes) {
+    Map<String, List<Long>> copy = new LinkedHashMap<>();
+    shapes.forEach((name, dims) -> {
+      for (long dim : dims) {
+        if (dim <= 0) {
+          throw new ModelException("input shape of '" + name + "': dimension " + dim + " is not positive");
+        }
+      }
+      copy.put(name, List.copyOf(dims));
+    });
+    return new InputShapes(Map.copyOf(copy));
+  }
+
   /** Parses {@code NAME=DIMS} items; a bad item gives a {@link ModelException} naming it. */
   public static InputShapes parse(List<String> items) {
     Map<String, List<Long>> shapes = new LinkedHashMap<>();

@@ -45,6 +45,33 @@ public final class OnnxModel {
   }
 
   /**
+   * Parses a model received as bytes (a cloud node fetching it from the edge); the bytes are kept as
+   * they came, so the content hash is the sender's.
+   */
+  public static OnnxModel parse(String name, byte[] bytes) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(bytes, "bytes");
+    if (bytes.length == 0) {
+      throw new ModelException("model " + name + ": no bytes");
+    }
+    OnnxMl.ModelProto proto;
+    try {
+      CodedInputStream coded = CodedInputStream.newInstance(bytes);
+      coded.setSizeLimit(Integer.MAX_VALUE);
+      proto = OnnxMl.ModelProto.parseFrom(coded);
+    } catch (IOException e) {
+      throw new ModelException("model " + name + ": not a valid ONNX model (" + e.getMessage() + ")", e);
+    }
+    if (!proto.hasGraph() || proto.getIrVersion() <= 0 || proto.getGraph().getOutputCount() == 0
+        || proto.getOpsetImportCount() == 0) {
+      throw new ModelException("model " + name + ": not an ONNX model (no ir_version, graph, outputs or opset_import)");
+    }
+    OnnxModel model = new OnnxModel(name, proto);
+    model.bytes = bytes.clone();
+    return model;
+  }
+
+  /**
    * Reads and checks an ONNX file: it must exist, be a non-empty ONNX protobuf with a graph, and its
    * external data files (if any) must be present next to it.
    */

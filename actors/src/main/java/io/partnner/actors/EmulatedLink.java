@@ -1,0 +1,70 @@
+package io.partnner.actors;
+
+import io.partnner.runtime.link.DelayLine;
+import io.partnner.runtime.link.Direction;
+import io.partnner.runtime.link.LinkEmulator;
+import io.partnner.runtime.link.Transfer;
+
+/**
+ * The edge's end of the edge-cloud path. With an emulator (DESIGN section 7, an emulation) every message
+ * is held until its transfer would have completed on the emulated link: half the round trip plus its bytes
+ * over the bandwidth of the moment, behind earlier transfers in the same direction; without one, messages
+ * go at once. Nothing here reports what it did: the monitors only see when replies arrive.
+ */
+final class EmulatedLink implements AutoCloseable {
+  private final LinkEmulator emulator;
+  private final DelayLine up;
+  private final DelayLine down;
+
+  private EmulatedLink(LinkEmulator emulator) {
+    this.emulator = emulator;
+    this.up = emulator == null ? null : new DelayLine("partnner-link-up");
+    this.down = emulator == null ? null : new DelayLine("partnner-link-down");
+  }
+
+  /** A path with no emulation: the real network (loopback on one machine) as it is. */
+  static EmulatedLink none() {
+    return new EmulatedLink(null);
+  }
+
+  /** A path shaped by {@code emulator}. */
+  static EmulatedLink of(LinkEmulator emulator) {
+    return new EmulatedLink(emulator);
+  }
+
+  /** Sends {@code bytes} towards the cloud: {@code send} runs when the emulated transfer completes. */
+  void up(long bytes, Runnable send) {
+    pass(Direction.UP, up, bytes, send);
+  }
+
+  /** Delivers {@code bytes} that arrived from the cloud once the emulated transfer completes. */
+  void down(long bytes, Runnable deliver) {
+    pass(Direction.DOWN, down, bytes, deliver);
+  }
+
+  boolean emulated() {
+    return emulator != null;
+  }
+
+  private void pass(Direction direction, DelayLine line, long bytes, Runnable action) {
+    if (emulator == null) {
+      action.run();
+      return;
+    }
+    Transfer transfer = emulator.schedule(direction, bytes);
+    line.at(transfer.finishNanos(), action);
+  }
+
+  @Override
+  public void close() {
+    if (emulator != null) {
+      up.close();
+      down.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return emulator == null ? "no emulation" : "emulated " + emulator;
+  }
+}

@@ -1,0 +1,153 @@
+package io.partnner.actors;
+
+import io.partnner.runtime.estimate.CloudLoadEstimator;
+import io.partnner.runtime.exec.LoadedModel;
+import io.partnner.runtime.exec.ModelLoader;
+import io.partnner.runtime.link.BandwidthTrace;
+import io.partnner.runtime.link.LinkEmulator;
+import io.partnner.runtime.link.LinkEstimator;
+import io.partnner.runtime.link.LinkPreset;
+import io.partnner.runtime.link.ProbePolicy;
+import io.partnner.runtime.model.ModelProfile;
+import io.partnner.runtime.plan.CodecSizes;
+import io.partnner.runtime.plan.CloudOnly;
+import io.partnner.runtime.plan.EdgeOnly;
+import io.partnner.runtime.plan.FixedCut;
+import io.partnner.runtime.plan.PartnnerPlanner;
+import io.partnner.runtime.plan.PlanListener;
+import io.partnner.runtime.plan.Strategy;
+import io.partnner.runtime.time.Ticker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The guardian of a partnner node: on an edge it starts the model source, partitioner, link monitor, edge
+ * executor and gateway (which starts the downlink and the cloud-load monitor); on a cloud node the cloud
+ * host. A node can be both.
+ */
+public final class PartnnerNode {
+  /** What the guardian answers. */
+  public sealed interface Command extends LocalMessage {}
+
+  /** Report the edge's actors. */
+  public record GetEdge(ActorRef<Optional<EdgeRefs>> replyTo) implements Command {}
+
+  /** The edge's actors. */
+  public record EdgeRefs(ActorRef<EdgeGateway.Command> gateway, ActorRef<Partitioner.Command> partitioner,
+      ActorRef<LinkMonitor.Command> linkMonitor) implements LocalMessage {}
+
+  private PartnnerNode() {}
+
+  /** A node that is an edge for {@code edgeModel} if present and a cloud host with {@code cloudLoader} if present. */
+  public static Behavior<Command> create(Optional<LoadedModel> edgeModel, Optional<ModelLoader> cloudLoader,
+      PartnnerSettings settings) {
+    return Behaviors.setup(context -> {
+      Ticker ticker = Ticker.system();
+      cloudLoader.ifPresent(loader -> context.spawn(resilient(CloudHost.create(loader, settings.cloud())), "cloud-host"));
+      if (edgeModel.isEmpty()) {
+        return Behaviors.receive(Command.class)
+            .onMessage(GetEdge.class, get -> {
+              get.replyTo().tell(Optional.empty());
+              return Behaviors.same();
+            })
+            .build();
+      }
+      LoadedModel model = edgeModel.get();
+      ModelProfile profile = model.profile();
+      EmulatedLink link = link(settings);
+      context.getLog().info("edge: model {} ({} candidate cuts), device {}, link {}", profile.modelName(),
+          profile.cuts().size(), settings.device(), link);
+      ActorRef<ModelSource.Command> source =
+          context.spawn(ModelSource.create(Map.of(profile.contentHash(), model.bytes())), "model-source");
+      ActorRef<Partitioner.Command> partitioner = context.spawn(resilient(Partitioner.create(
+          listener -> strategy(settings.strategy(), profile, settings, ticker, listener), ticker)), "partitioner");
+      LinkEstimator estimator = new LinkEstimator(settings.planner().link(), ticker);
+      ActorRef<LinkMonitor.Command> linkMonitor = context.spawn(resilient(LinkMonitor.create(
+          estimator, new ProbePolicy(settings.planner().probes(), estimator), link, partitioner, ticker)), "link-monitor");
+      ActorRef<SegmentExecutorActor.Command> edgeExecutor = context.spawn(SegmentExecutorActor.create("edge", profile,
+          model.newExecutor(settings.device(), settings.executor()), settings.maxInFlight(), settings.serviceWeight(),
+          false), "edge-executor");
+      CloudHost.Provide offer = new CloudHost.Provide(profile.modelName(), profile.contentHash(), model.bytes().length,
+          model.inputShapes(), source);
+      ActorRef<EdgeGateway.Command> gateway = context.spawn(resilient(EdgeGateway.create(profile, settings.gateway(), edgeExecutor,
+          partitioner, linkMonitor,
+          self -> CloudLoadMonitor.create(new CloudLoadEstimator(settings.planner().cloudLoad(), ticker),
+              settings.loadPollInterval(), self, partitioner, ticker),
+          offer, link, ticker)), "gateway");
+      EdgeRefs refs = new EdgeRefs(gateway, partitioner, linkMonitor);
+      return Behaviors.receive(Command.class)
+          .onMessage(GetEdge.class, get -> {
+            get.replyTo().tell(Optional.of(refs));
+            return Behaviors.same();
+          })
+          .onSignal(PostStop.class, stop -> {
+            link.close();
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  /** Keeps an actor and its state through an unexpected exception: its requests must not be lost with it. */
+  static <T> Behavior<T> resilient(Behavior<T> behavior) {
+    return Behaviors.supervise(behavior).onFailure(RuntimeException.class, SupervisorStrategy.resume());
+  }
+
+  static Strategy strategy(String name, ModelProfile profile, PartnnerSettings settings, Ticker ticker,
+      PlanListener listener) {
+    CodecSizes sizes = CodecSizes.rawOnly(profile);
+    int edgeOnly = profile.cuts().size() - 1;
+    if (name.equals("partnner")) {
+      return new PartnnerPlanner(profile, sizes, settings.planner(), ticker, listener);
+    } else if (name.equals("edge-only")) {
+      return new EdgeOnly(profile);
+    } else if (name.equals("cloud-only")) {
+      return new CloudOnly(profile, sizes, settings.planner(), ticker);
+    } else if (name.startsWith("fixed:")) {
+      int cut;
+      try {
+        cut = Integer.parseInt(name.substring("fixed:".length()));
+      } catch (NumberFormatException e) {
+        cut = -1;
+      }
+      if (cut < 0 || cut > edgeOnly) {
+        throw new IllegalArgumentException("partnner.planner.strategy '" + name + "': the cut must be in 0.." + edgeOnly
+            + " for " + profile.modelName());
+      }
+      return new FixedCut(cut, CodecSizes.RAW);
+    }
+    throw new IllegalArgumentException("partnner.planner.strategy '" + name
+        + "': expected partnner, edge-only, cloud-only or fixed:K");
+  }
+
+  static EmulatedLink link(PartnnerSettings settings) {
+    String link = settings.link().strip();
+    if (link.isEmpty() || link.equals("none")) {
+      return EmulatedLink.none();
+    }
+    Ticker ticker = Ticker.system();
+    for (LinkPreset preset : LinkPreset.values()) {
+      if (preset.label().equals(link)) {
+        return EmulatedLink.of(LinkEmulator.ofPreset(preset, ticker));
+      }
+    }
+    BandwidthTrace trace;
+    if (Files.exists(Path.of(link))) {
+      trace = BandwidthTrace.read(Path.of(link));
+    } else if (BandwidthTrace.SHIPPED.contains(link)) {
+      trace = BandwidthTrace.shipped(link);
+    } else {
+      throw new IllegalArgumentException("partnner.edge.link '" + link + "': not 'none', a preset ("
+          + java.util.Arrays.stream(LinkPreset.values()).map(LinkPreset::label).toList()
+          + "), a shipped trace " + BandwidthTrace.SHIPPED + " or an existing trace file");
+    }
+    return EmulatedLink.of(LinkEmulator.ofTraces(trace, trace, settings.traceRtt(), ticker));
+  }
+}

@@ -1,0 +1,274 @@
+package io.partnner.actors;
+
+import io.partnner.actors.wire.TensorMessage;
+import io.partnner.actors.wire.WireMessage;
+import io.partnner.runtime.exec.SegmentExecutor;
+import io.partnner.runtime.exec.SegmentResult;
+import io.partnner.runtime.model.ModelProfile;
+import io.partnner.runtime.model.TensorSpec;
+import io.partnner.runtime.serve.WorkQueue;
+import io.partnner.runtime.tensor.Tensor;
+import io.partnner.runtime.time.Ticker;
+import io.partnner.runtime.wire.EncodedTensor;
+import io.partnner.runtime.wire.WireCodec;
+import io.partnner.runtime.wire.WireCodecs;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Runs ranges of one model's blocks, on the edge (the head, or the whole model) or in the cloud (the
+ * tail). Owns the model's {@link SegmentExecutor} and a bounded {@link WorkQueue}; one job runs at a time,
+ * on the ONNX Runtime dispatcher, never on the actor's thread. A cloud executor acknowledges each request
+ * on receipt (the edge times the uplink by it) and reports its queue and service time with every reply.
+ */
+public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutorActor.Command> {
+  /** What an executor is asked. */
+  public sealed interface Command {}
+
+  /**
+   * Run the blocks between cut {@code fromCut} and cut {@code toCut} on {@code inputs}; encode the tensors
+   * crossing {@code toCut} with {@code outputCodec} (model outputs always go raw).
+   */
+  public record Run(long requestId, String modelHash, int fromCut, int toCut, String outputCodec,
+      Map<String, EncodedTensor> inputs, ActorRef<Reply> replyTo) implements Command, TensorMessage {
+    public Run {
+      inputs = Map.copyOf(inputs);
+    }
+  }
+
+  /** Report the load now. */
+  public record GetLoad(ActorRef<LoadReport> replyTo) implements Command, WireMessage {}
+
+  /** One part of an uplink probe: acknowledged at once, the padding only occupies the link. */
+  public record ProbeUp(long probeId, int part, byte[] padding, ActorRef<Reply> replyTo)
+      implements Command, TensorMessage {}
+
+  /** A downlink probe: send back a head and a tail of these sizes at once. */
+  public record ProbeDown(long probeId, int headBytes, int tailBytes, ActorRef<Reply> replyTo)
+      implements Command, WireMessage {}
+
+  private record Finished(Job job, SegmentResult result, Map<String, EncodedTensor> outputs, long encodeNanos,
+      Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+
+  /** What an executor answers. */
+  public sealed interface Reply {}
+
+  /** A run request arrived; the executor's load at that moment. */
+  public record Received(long requestId, String executorId, int queueLength, long meanServiceNanos)
+      implements Reply, WireMessage {}
+
+  /**
+   * A run finished: the tensors crossing {@code toCut} (encoded) and the model outputs computed in the
+   * range (raw), each block's time, and how long the request waited and was served here.
+   */
+  public record Done(long requestId, String executorId, int fromCut, int toCut, Map<String, EncodedTensor> outputs,
+      List<Long> blockNanos, long queueNanos, long serviceNanos, long encodeNanos, int queueLength,
+      long meanServiceNanos) implements Reply, TensorMessage {
+    public Done {
+      outputs = Map.copyOf(outputs);
+      blockNanos = List.copyOf(blockNanos);
+    }
+  }
+
+  /** A run that was refused or failed; {@code overloaded} when the queue was full. */
+  public record Failed(long requestId, String executorId, String reason, boolean overloaded)
+      implements Reply, WireMessage {}
+
+  /** An uplink probe part arrived. */
+  public record ProbeAck(long probeId, int part) implements Reply, WireMessage {}
+
+  /** One part of a downlink probe. */
+  public record ProbePayload(long probeId, int part, byte[] padding) implements Reply, TensorMessage {}
+
+  /** An executor's load: requests waiting or in service, and its recent mean service time. */
+  public record LoadReport(String executorId, int queueLength, long meanServiceNanos) implements WireMessage {}
+
+  private record Job(Run run, long waitedNanos) {}
+
+  /** Largest probe part an executor sends back (16 MiB): a peer cannot make it allocate more. */
+  static final int MAX_PROBE_BYTES = 16 << 20;
+
+  /** The receptionist key cloud executors of the model with this content hash register under. */
+  public static org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> serviceKey(String modelHash) {
+    return org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "partnner-executor-" + modelHash);
+  }
+
+  /** Name of the dispatcher that runs ONNX Runtime work. */
+  public static final String DISPATCHER = "partnner.onnx-dispatcher";
+
+  private final String executorId;
+  private final ModelProfile profile;
+  private final SegmentExecutor executor;
+  private final WorkQueue<Job> queue;
+  private final boolean acknowledge;
+  private final Executor onnx;
+  private final Ticker ticker;
+
+  /**
+   * An executor serving {@code profile}'s model with {@code executor}. It closes the executor when it stops.
+   *
+   * @param executorId the identity it reports (the edge's routing key); null for its own full address
+   * @param acknowledge true on the cloud: send {@link Received} on arrival
+   */
+  public static Behavior<Command> create(String executorId, ModelProfile profile, SegmentExecutor executor,
+      int queueCapacity, double serviceWeight, boolean acknowledge) {
+    return Behaviors.setup(context -> new SegmentExecutorActor(
+        context, executorId, profile, executor, queueCapacity, serviceWeight, acknowledge));
+  }
+
+  private SegmentExecutorActor(ActorContext<Command> context, String executorId, ModelProfile profile,
+      SegmentExecutor executor, int queueCapacity, double serviceWeight, boolean acknowledge) {
+    super(context);
+    this.executorId = executorId != null ? executorId
+        : org.apache.pekko.actor.typed.ActorRefResolver.get(context.getSystem()).toSerializationFormat(context.getSelf());
+    this.profile = profile;
+    this.executor = executor;
+    this.ticker = Ticker.system();
+    this.queue = new WorkQueue<>(queueCapacity, serviceWeight, ticker);
+    this.acknowledge = acknowledge;
+    this.onnx = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(DISPATCHER));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Run.class, this::onRun)
+        .onMessage(Finished.class, this::onFinished)
+        .onMessage(GetLoad.class, get -> {
+          get.replyTo().tell(new LoadReport(executorId, queue.length(), queue.meanServiceNanos()));
+          return this;
+        })
+        .onMessage(ProbeUp.class, probe -> {
+          probe.replyTo().tell(new ProbeAck(probe.probeId(), probe.part()));
+          return this;
+        })
+        .onMessage(ProbeDown.class, this::onProbeDown)
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
+          executor.close();
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onRun(Run run) {
+    String problem = check(run);
+    if (problem != null) {
+      getContext().getLog().warn("executor {}: refused request {}: {}", executorId, run.requestId(), problem);
+      run.replyTo().tell(new Failed(run.requestId(), executorId, problem, false));
+      return this;
+    }
+    if (!queue.offer(new Job(run, 0))) {
+      run.replyTo().tell(new Failed(run.requestId(), executorId, "executor " + executorId + " is overloaded: "
+          + queue.length() + " requests queued (partnner.executor.queue-capacity = " + queue.capacity() + ")", true));
+      return this;
+    }
+    if (acknowledge) {
+      run.replyTo().tell(new Received(run.requestId(), executorId, queue.length(), queue.meanServiceNanos()));
+    }
+    startNext();
+    return this;
+  }
+
+  private String check(Run run) {
+    if (!profile.contentHash().equals(run.modelHash())) {
+      return "unknown model hash " + run.modelHash() + "; this executor serves " + profile.modelName() + " ("
+          + profile.contentHash() + ")";
+    }
+    int last = profile.cuts().size() - 1;
+    if (run.fromCut() < 0 || run.toCut() > last || run.fromCut() > run.toCut()) {
+      return "cuts " + run.fromCut() + ".." + run.toCut() + " are out of range for " + profile.modelName()
+          + " (cuts 0.." + last + ")";
+    }
+    try {
+      WireCodecs.byName(run.outputCodec());
+    } catch (IllegalArgumentException unknown) {
+      return unknown.getMessage();
+    }
+    List<TensorSpec> expected = run.fromCut() == 0 ? profile.inputs() : profile.cuts().get(run.fromCut()).crossing();
+    for (TensorSpec spec : expected) {
+      EncodedTensor given = run.inputs().get(spec.name());
+      if (given == null) {
+        return "input '" + spec.name() + "' for cut " + run.fromCut() + " is missing";
+      }
+      if (given.dataType() != spec.dataType() || !given.shape().equals(spec.shape())) {
+        return "input '" + spec.name() + "' for cut " + run.fromCut() + " should be " + spec.dataType() + " "
+            + spec.shape() + ", got " + given.dataType() + " " + given.shape();
+      }
+    }
+    return null;
+  }
+
+  private void startNext() {
+    queue.start().ifPresent(started -> {
+      Job job = new Job(started.job().run(), started.waitedNanos());
+      CompletableFuture<Finished> work = CompletableFuture.supplyAsync(() -> work(job), onnx);
+      getContext().pipeToSelf(work, (finished, failure) ->
+          failure != null ? new Finished(job, null, Map.of(), 0, failure) : finished);
+    });
+  }
+
+  // Runs on the ONNX Runtime dispatcher.
+  private Finished work(Job job) {
+    Run run = job.run();
+    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    run.inputs().forEach((name, encoded) -> inputs.put(name, WireCodecs.decode(encoded)));
+    SegmentResult result = run.fromCut() == run.toCut()
+        ? new SegmentResult(inputs, List.of(), 0)
+        : executor.run(run.fromCut(), run.toCut(), inputs);
+    long encodeStart = ticker.nanos();
+    Set<String> crossing = new HashSet<>();
+    for (TensorSpec spec : profile.cuts().get(run.toCut()).crossing()) {
+      crossing.add(spec.name());
+    }
+    WireCodec codec = WireCodecs.byName(run.outputCodec());
+    WireCodec raw = WireCodecs.byName("raw");
+    Map<String, EncodedTensor> outputs = new LinkedHashMap<>();
+    result.outputs().forEach((name, tensor) -> outputs.put(name,
+        crossing.contains(name) && codec.supports(tensor) ? codec.encode(tensor) : raw.encode(tensor)));
+    return new Finished(job, result, outputs, ticker.nanos() - encodeStart, null);
+  }
+
+  private Behavior<Command> onFinished(Finished finished) {
+    long service = queue.finish();
+    Run run = finished.job().run();
+    if (finished.failure() != null) {
+      Throwable cause = finished.failure() instanceof java.util.concurrent.CompletionException wrapped
+          && wrapped.getCause() != null ? wrapped.getCause() : finished.failure();
+      String reason = "executor " + executorId + " failed on request " + run.requestId() + " (cuts " + run.fromCut()
+          + ".." + run.toCut() + "): " + cause;
+      getContext().getLog().error(reason, cause);
+      run.replyTo().tell(new Failed(run.requestId(), executorId, reason, false));
+    } else {
+      run.replyTo().tell(new Done(run.requestId(), executorId, run.fromCut(), run.toCut(), finished.outputs(),
+          finished.result().blockNanos(), finished.job().waitedNanos(), service, finished.encodeNanos(),
+          queue.length(), queue.meanServiceNanos()));
+    }
+    startNext();
+    return this;
+  }
+
+  private Behavior<Command> onProbeDown(ProbeDown probe) {
+    if (probe.headBytes() < 0 || probe.tailBytes() < 0 || probe.headBytes() > MAX_PROBE_BYTES
+        || probe.tailBytes() > MAX_PROBE_BYTES) {
+      getContext().getLog().warn("executor {}: refused a downlink probe of {} + {} bytes (limit {} each)", executorId,
+          probe.headBytes(), probe.tailBytes(), MAX_PROBE_BYTES);
+      return this;
+    }
+    probe.replyTo().tell(new ProbePayload(probe.probeId(), 0, new byte[probe.headBytes()]));
+    probe.replyTo().tell(new ProbePayload(probe.probeId(), 1, new byte[probe.tailBytes()]));
+    return this;
+  }
+}

@@ -1,0 +1,172 @@
+package io.partnner.actors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.partnner.runtime.serve.InferenceException;
+import io.partnner.runtime.serve.InferenceResult;
+import io.partnner.runtime.tensor.Tensor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.junit.jupiter.api.Test;
+
+/** An edge and cloud nodes as separate actor systems in one JVM, over real TCP on loopback. */
+class EdgeCloudClusterTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static Config config(String overrides) {
+    return ConfigFactory.parseString(overrides + "\npekko.actor.serialize-messages = on\npekko.loglevel = INFO")
+        .withFallback(ConfigFactory.load());
+  }
+
+  private static InferenceResult get(CompletableFuture<InferenceResult> future) throws Exception {
+    return future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private static void awaitExecutors(Partnner edge, int count) {
+    TestProbe<Object> probe = TestProbe.create(edge.system());
+    probe.awaitAssert(WAIT, () -> {
+      assertThat(edge.stats().toCompletableFuture().join().executors()).isEqualTo(count);
+      return null;
+    });
+  }
+
+  @Test
+  void aCloudNodeFetchesTheModelByHashAndRunsTheTail() throws Exception {
+    TestingModel model = new TestingModel("tiny", 0);
+    try (Partnner edge = Partnner.start(model, config("partnner.planner.strategy = \"fixed:1\""))) {
+      ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(TestingModel.loader(), config(""),
+          Optional.of(edge.address()));
+      try {
+        awaitExecutors(edge, 1);
+        for (int i = 0; i < 5; i++) {
+          InferenceResult result = get(edge.infer(TestingModel.input(i, 1, 2, 3)).toCompletableFuture());
+          assertThat(result.outputs().get("y").toFloatArray()).containsExactly(TestingModel.expected(new float[] {i, 1, 2, 3}));
+          assertThat(result.plan().cut()).isEqualTo(1);
+          assertThat(result.servedBy()).contains("/user/cloud-host/executor-");
+          assertThat(result.fallback()).isEmpty();
+          assertThat(result.latency().cloudNanos()).isPositive();
+          assertThat(result.latency().linkUpNanos()).isPositive();
+          assertThat(result.latency().totalNanos()).isGreaterThanOrEqualTo(result.latency().edgeNanos()
+              + result.latency().cloudNanos());
+        }
+        EdgeGateway.Stats stats = edge.stats().toCompletableFuture().join();
+        assertThat(stats.answered()).isEqualTo(5);
+        assertThat(stats.assigned().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(5);
+        TestProbe<Receptionist.Listing> hosts = TestProbe.create(cloud);
+        cloud.receptionist().tell(Receptionist.find(CloudHost.KEY, hosts.getRef()));
+        ActorRef<CloudHost.Command> host = hosts.receiveMessage().getServiceInstances(CloudHost.KEY).iterator().next();
+        TestProbe<CloudHost.Served> served = TestProbe.create(cloud);
+        host.tell(new CloudHost.GetServed(served.getRef()));
+        assertThat(served.receiveMessage().hashes()).containsExactly(model.profile().contentHash());
+      } finally {
+        cloud.terminate();
+        cloud.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void requestsAtACloudNodeThatDiesAreFinishedOnTheEdgeExactlyOnce() throws Exception {
+    // Each block takes 100 ms, so requests queue at the one cloud executor when it dies.
+    TestingModel model = new TestingModel("slow", 100_000);
+    try (Partnner edge = Partnner.start(model, config("""
+        partnner.planner.strategy = "fixed:1"
+        partnner.gateway.cloud-deadline = 20s
+        """))) {
+      ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(TestingModel.loader(), config("""
+          pekko.coordinated-shutdown.run-by-actor-system-terminate = off
+          """), Optional.of(edge.address()));
+      awaitExecutors(edge, 1);
+      List<CompletableFuture<InferenceResult>> answers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        answers.add(edge.infer(TestingModel.input(i, i, i, i)).toCompletableFuture());
+      }
+      TestProbe<Object> probe = TestProbe.create(edge.system());
+      probe.awaitAssert(WAIT, () -> {
+        assertThat(edge.stats().toCompletableFuture().join().answered()).isGreaterThanOrEqualTo(1);
+        return null;
+      });
+      cloud.terminate();
+      int fellBack = 0;
+      for (int i = 0; i < answers.size(); i++) {
+        InferenceResult result = get(answers.get(i));
+        assertThat(result.outputs().get("y").toFloatArray()).containsExactly(TestingModel.expected(new float[] {i, i, i, i}));
+        if (result.fallback().isPresent()) {
+          fellBack++;
+          assertThat(result.servedBy()).isEqualTo("edge");
+        }
+      }
+      assertThat(fellBack).isPositive();
+      EdgeGateway.Stats stats = edge.stats().toCompletableFuture().join();
+      assertThat(stats.answered()).isEqualTo(8);
+      assertThat(stats.failed()).isZero();
+      assertThat(stats.inFlight()).isZero();
+      // Still serving, now on the edge alone.
+      assertThat(get(edge.infer(TestingModel.input(1, 2, 3, 4)).toCompletableFuture()).servedBy()).isEqualTo("edge");
+    }
+  }
+
+  @Test
+  void overloadAndBadInputAreClearErrorsThatDisturbNoOtherRequest() throws Exception {
+    TestingModel model = new TestingModel("slow-edge", 100_000);
+    try (Partnner edge = Partnner.start(model, config("""
+        partnner.planner.strategy = "edge-only"
+        partnner.gateway.max-in-flight = 2
+        """))) {
+      CompletableFuture<InferenceResult> first = edge.infer(TestingModel.input(1, 1, 1, 1)).toCompletableFuture();
+      CompletableFuture<InferenceResult> second = edge.infer(TestingModel.input(2, 2, 2, 2)).toCompletableFuture();
+      CompletableFuture<InferenceResult> third = edge.infer(TestingModel.input(3, 3, 3, 3)).toCompletableFuture();
+      assertThatThrownBy(() -> get(third)).isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOf(InferenceException.class)
+          .hasMessageContaining("overloaded").hasMessageContaining("max-in-flight = 2");
+      assertThat(((InferenceException) catchCause(third)).kind()).isEqualTo("overloaded");
+      Tensor wrong = Tensor.ofFloats(List.of(1L, 3L), new float[] {1, 2, 3});
+      CompletableFuture<InferenceResult> bad = edge.infer(wrong).toCompletableFuture();
+      assertThatThrownBy(() -> get(bad)).cause().isInstanceOf(InferenceException.class)
+          .hasMessageContaining("input 'x' should be FLOAT32 1x4, got FLOAT32 1x3");
+      CompletableFuture<InferenceResult> unknown = edge.infer(Map.of("x", TestingModel.input(1, 1, 1, 1),
+          "z", TestingModel.input(1, 1, 1, 1))).toCompletableFuture();
+      assertThatThrownBy(() -> get(unknown)).cause().hasMessageContaining("unknown input 'z'");
+      assertThat(get(first).outputs().get("y").toFloatArray()).containsExactly(TestingModel.expected(new float[] {1, 1, 1, 1}));
+      assertThat(get(second).outputs().get("y").toFloatArray()).containsExactly(TestingModel.expected(new float[] {2, 2, 2, 2}));
+      EdgeGateway.Stats stats = edge.stats().toCompletableFuture().join();
+      assertThat(stats.rejected()).isEqualTo(1);
+      assertThat(stats.answered()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void withoutCloudNodesTheEdgeServesAloneUnderAnyPlan() throws Exception {
+    TestingModel model = new TestingModel("alone", 0);
+    try (Partnner edge = Partnner.start(model, config("partnner.planner.strategy = \"cloud-only\""))) {
+      InferenceResult result = get(edge.infer(TestingModel.input(4, 3, 2, 1)).toCompletableFuture());
+      assertThat(result.servedBy()).isEqualTo("edge");
+      assertThat(result.fallback()).contains("no cloud executor available");
+      assertThat(result.outputs().get("y").toFloatArray()).containsExactly(TestingModel.expected(new float[] {4, 3, 2, 1}));
+    }
+  }
+
+  private static Throwable catchCause(CompletableFuture<?> future) {
+    try {
+      future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      throw new AssertionError("expected a failure");
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.partnner.actors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.partnner.runtime.exec.DeviceProfile;
+import io.partnner.runtime.exec.ExecutorSettings;
+import io.partnner.runtime.wire.EncodedTensor;
+import io.partnner.runtime.wire.WireCodecs;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The executor actor: runs ranges off the actor thread, acknowledges, reports load, refuses bad requests. */
+class SegmentExecutorActorTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+
+  @AfterAll
+  static void down() {
+    testKit.shutdownTestKit();
+  }
+
+  private static ActorRef<SegmentExecutorActor.Command> executor(TestingModel model, int capacity) {
+    return testKit.spawn(SegmentExecutorActor.create("cloud-1", model.profile(),
+        model.newExecutor(DeviceProfile.NATIVE, ExecutorSettings.defaults()), capacity, 0.5, true));
+  }
+
+  private static Map<String, EncodedTensor> raw(String name, float... values) {
+    return Map.of(name, WireCodecs.byName("raw").encode(TestingModel.input(values)));
+  }
+
+  @Test
+  void runsTheTailAcknowledgesAndTimesEachBlock() {
+    TestingModel model = new TestingModel("tiny", 0);
+    ActorRef<SegmentExecutorActor.Command> executor = executor(model, 4);
+    TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
+    executor.tell(new SegmentExecutorActor.Run(1, model.profile().contentHash(), 1, 3, "raw",
+        raw("h1", 2, 3, 4, 5), replies.getRef()));
+    SegmentExecutorActor.Received received = replies.expectMessageClass(SegmentExecutorActor.Received.class);
+    assertThat(received.requestId()).isEqualTo(1);
+    assertThat(received.queueLength()).isEqualTo(1);
+    SegmentExecutorActor.Done done = replies.expectMessageClass(SegmentExecutorActor.Done.class);
+    assertThat(done.blockNanos()).hasSize(2);
+    assertThat(WireCodecs.decode(done.outputs().get("y")).toFloatArray()).containsExactly(7, 9, 11, 13);
+    assertThat(done.queueLength()).isZero();
+    assertThat(done.meanServiceNanos()).isPositive();
+  }
+
+  @Test
+  void encodesTheCrossingWithTheRequestedCodec() {
+    TestingModel model = new TestingModel("tiny", 0);
+    ActorRef<SegmentExecutorActor.Command> executor = executor(model, 4);
+    TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
+    executor.tell(new SegmentExecutorActor.Run(2, model.profile().contentHash(), 0, 2, "float16",
+        raw("x", 0, 1, 2, 3), replies.getRef()));
+    replies.expectMessageClass(SegmentExecutorActor.Received.class);
+    SegmentExecutorActor.Done done = replies.expectMessageClass(SegmentExecutorActor.Done.class);
+    assertThat(done.outputs().get("h2").codec()).isEqualTo("float16");
+    assertThat(WireCodecs.decode(done.outputs().get("h2")).toFloatArray()).containsExactly(2, 4, 6, 8);
+  }
+
+  @Test
+  void refusesAnUnknownModelHashOrBadCutsOrWrongInputNamingTheProblem() {
+    TestingModel model = new TestingModel("tiny", 0);
+    ActorRef<SegmentExecutorActor.Command> executor = executor(model, 4);
+    TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
+    executor.tell(new SegmentExecutorActor.Run(3, "00".repeat(32), 1, 3, "raw", raw("h1", 1, 1, 1, 1), replies.getRef()));
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.Failed.class).reason())
+        .contains("unknown model hash " + "00".repeat(32)).contains("tiny");
+    executor.tell(new SegmentExecutorActor.Run(4, model.profile().contentHash(), 2, 9, "raw", raw("h2", 1, 1, 1, 1),
+        replies.getRef()));
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.Failed.class).reason()).contains("out of range");
+    executor.tell(new SegmentExecutorActor.Run(5, model.profile().contentHash(), 1, 3, "raw", raw("h2", 1, 1, 1, 1),
+        replies.getRef()));
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.Failed.class).reason())
+        .contains("input 'h1' for cut 1 is missing");
+    executor.tell(new SegmentExecutorActor.Run(6, model.profile().contentHash(), 1, 3, "zip", raw("h1", 1, 1, 1, 1),
+        replies.getRef()));
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.Failed.class).reason()).contains("unknown wire codec 'zip'");
+    // Still serving after all that.
+    executor.tell(new SegmentExecutorActor.Run(7, model.profile().contentHash(), 2, 3, "raw", raw("h2", 1, 1, 1, 1),
+        replies.getRef()));
+    replies.expectMessageClass(SegmentExecutorActor.Received.class);
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.Done.class).requestId()).isEqualTo(7);
+  }
+
+  @Test
+  void aFullQueueRefusesWithAnOverloadErrorAndLoadReportsCountTheQueue() {
+    TestingModel model = new TestingModel("slow", 200_000);
+    ActorRef<SegmentExecutorActor.Command> executor = executor(model, 2);
+    TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
+    for (int id = 1; id <= 3; id++) {
+      executor.tell(new SegmentExecutorActor.Run(id, model.profile().contentHash(), 2, 3, "raw",
+          raw("h2", 1, 1, 1, 1), replies.getRef()));
+    }
+    TestProbe<SegmentExecutorActor.LoadReport> loads = testKit.createTestProbe();
+    executor.tell(new SegmentExecutorActor.GetLoad(loads.getRef()));
+    assertThat(loads.receiveMessage().queueLength()).isEqualTo(2);
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.Received.class).requestId()).isEqualTo(1);
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.Received.class).requestId()).isEqualTo(2);
+    SegmentExecutorActor.Failed refused = replies.expectMessageClass(SegmentExecutorActor.Failed.class);
+    assertThat(refused.overloaded()).isTrue();
+    assertThat(refused.requestId()).isEqualTo(3);
+    assertThat(refused.reason()).contains("overloaded").contains("queue-capacity = 2");
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.Done.class).requestId()).isEqualTo(1);
+    SegmentExecutorActor.Done second = replies.expectMessageClass(SegmentExecutorActor.Done.class);
+    assertThat(second.requestId()).isEqualTo(2);
+    // The second waited for the first, which took at least its block's 200 ms.
+    assertThat(second.queueNanos()).isGreaterThanOrEqualTo(150_000_000L);
+  }
+
+  @Test
+  void answersProbesAtOnce() {
+    TestingModel model = new TestingModel("tiny", 0);
+    ActorRef<SegmentExecutorActor.Command> executor = executor(model, 4);
+    TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
+    executor.tell(new SegmentExecutorActor.ProbeUp(1, 1, new byte[5000], replies.getRef()));
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.ProbeAck.class).part()).isEqualTo(1);
+    executor.tell(new SegmentExecutorActor.ProbeDown(2, 64, 8192, replies.getRef()));
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.ProbePayload.class).padding()).hasSize(64);
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.ProbePayload.class).padding()).hasSize(8192);
+    executor.tell(new SegmentExecutorActor.ProbeDown(3, 64, Integer.MAX_VALUE, replies.getRef()));
+    replies.expectNoMessage(java.time.Duration.ofMillis(200));
+  }
+}
