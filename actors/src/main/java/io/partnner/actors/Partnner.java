@@ -124,6 +124,14 @@ public final class Partnner implements AutoCloseable {
         });
   }
 
+  /**
+   * Runs one inference and sends its one {@link EdgeGateway.Answer} to {@code replyTo}: for callers that are
+   * actors themselves, or that count answers (the chaos tests do, to prove none is lost or duplicated).
+   */
+  public void infer(Map<String, Tensor> inputs, org.apache.pekko.actor.typed.ActorRef<EdgeGateway.Answer> replyTo) {
+    edge.gateway().tell(new EdgeGateway.Infer(inputs, replyTo));
+  }
+
   /** The plan in force, its prediction and the plan switches so far. */
   public CompletionStage<Partitioner.Status> status() {
     return AskPattern.ask(edge.partitioner(), Partitioner.GetStatus::new, Duration.ofSeconds(10), system.scheduler());
