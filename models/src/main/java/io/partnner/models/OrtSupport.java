@@ -32,6 +32,10 @@ final class OrtSupport {
       try (OrtEnvironment.ThreadingOptions threading = new OrtEnvironment.ThreadingOptions()) {
         threading.setGlobalIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
         threading.setGlobalInterOpNumThreads(1);
+        if ("false".equals(System.getProperty("partnner.ort.spin"))) {
+          // Pool threads that spin after a run hold the cores the actors need to pass its result on.
+          threading.setGlobalSpinControl(false);
+        }
         environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "partnner", threading);
       } catch (OrtException e) {
         throw new ModelException("ONNX Runtime cannot start: " + firstLine(e.getMessage()), e);
