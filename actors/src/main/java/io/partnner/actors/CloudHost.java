@@ -5,6 +5,7 @@ import io.partnner.runtime.exec.DeviceProfile;
 import io.partnner.runtime.exec.ExecutorSettings;
 import io.partnner.runtime.exec.LoadedModel;
 import io.partnner.runtime.exec.ModelLoader;
+import io.partnner.runtime.exec.SegmentExecutor;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -47,7 +48,10 @@ public final class CloudHost extends AbstractBehavior<CloudHost.Command> {
 
   private record ChunkArrived(ModelSource.Reply reply) implements Command, LocalMessage {}
 
-  private record Loaded(String hash, LoadedModel model, Throwable failure) implements Command, LocalMessage {}
+  private record Loaded(String hash, LoadedModel model, SegmentExecutor executor, Throwable failure)
+      implements Command, LocalMessage {}
+
+  private record Ready(LoadedModel model, SegmentExecutor executor) {}
 
   private record ChunkTimeout(String hash, int index) implements Command, LocalMessage {}
 
@@ -169,9 +173,14 @@ public final class CloudHost extends AbstractBehavior<CloudHost.Command> {
       return this;
     }
     Provide offer = fetch.offer;
-    CompletableFuture<LoadedModel> loading = CompletableFuture.supplyAsync(
-        () -> loader.load(offer.modelName(), fetch.bytes, offer.inputShapes()), onnx);
-    getContext().pipeToSelf(loading, (model, failure) -> new Loaded(offer.hash(), model, failure));
+    CompletableFuture<Ready> loading = CompletableFuture.supplyAsync(() -> {
+      LoadedModel model = loader.load(offer.modelName(), fetch.bytes, offer.inputShapes());
+      SegmentExecutor executor = model.newExecutor(DeviceProfile.NATIVE, settings.executor());
+      PartnnerNode.warmUp(executor, model);
+      return new Ready(model, executor);
+    }, onnx);
+    getContext().pipeToSelf(loading, (ready, failure) -> failure != null
+        ? new Loaded(offer.hash(), null, null, failure) : new Loaded(offer.hash(), ready.model(), ready.executor(), null));
     return this;
   }
 
@@ -199,8 +208,7 @@ public final class CloudHost extends AbstractBehavior<CloudHost.Command> {
     }
     LoadedModel model = loaded.model();
     ActorRef<SegmentExecutorActor.Command> executor = getContext().spawn(
-        SegmentExecutorActor.create(null, model.profile(),
-            model.newExecutor(DeviceProfile.NATIVE, settings.executor()), settings.queueCapacity(),
+        SegmentExecutorActor.create(null, model.profile(), loaded.executor(), settings.queueCapacity(),
             settings.serviceWeight(), true),
         "executor-" + loaded.hash().substring(0, 16),
         DispatcherSelector.sameAsParent());

@@ -56,8 +56,16 @@ public final class Partnner implements AutoCloseable {
    */
   public static Partnner start(LoadedModel model, Config config) {
     PartnnerSettings settings = PartnnerSettings.fromConfig(config);
+    io.partnner.runtime.exec.SegmentExecutor executor = model.newExecutor(settings.device(), settings.executor());
+    try {
+      PartnnerNode.warmUp(executor, model);
+    } catch (RuntimeException failure) {
+      executor.close();
+      throw new IllegalArgumentException("model " + model.profile().modelName() + " does not run on its sample input: "
+          + failure.getMessage(), failure);
+    }
     ActorSystem<PartnnerNode.Command> system = ActorSystem.create(
-        PartnnerNode.create(Optional.of(model), Optional.empty(), settings), SYSTEM_NAME, config);
+        PartnnerNode.create(Optional.of(model), Optional.of(executor), Optional.empty(), settings), SYSTEM_NAME, config);
     try {
       joinCluster(system, config);
       Optional<PartnnerNode.EdgeRefs> refs = AskPattern.<PartnnerNode.Command, Optional<PartnnerNode.EdgeRefs>>ask(
@@ -80,7 +88,7 @@ public final class Partnner implements AutoCloseable {
   public static ActorSystem<PartnnerNode.Command> startCloud(ModelLoader loader, Config config, Optional<String> seed) {
     PartnnerSettings settings = PartnnerSettings.fromConfig(config);
     ActorSystem<PartnnerNode.Command> system = ActorSystem.create(
-        PartnnerNode.create(Optional.empty(), Optional.of(loader), settings), SYSTEM_NAME, config);
+        PartnnerNode.create(Optional.empty(), Optional.empty(), Optional.of(loader), settings), SYSTEM_NAME, config);
     if (seed.isPresent()) {
       Cluster.get(system).manager().tell(new JoinSeedNodes(List.of(AddressFromURIString.parse(seed.get()))));
     } else {

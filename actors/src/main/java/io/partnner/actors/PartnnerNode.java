@@ -3,6 +3,7 @@ package io.partnner.actors;
 import io.partnner.runtime.estimate.CloudLoadEstimator;
 import io.partnner.runtime.exec.LoadedModel;
 import io.partnner.runtime.exec.ModelLoader;
+import io.partnner.runtime.exec.SegmentExecutor;
 import io.partnner.runtime.link.BandwidthTrace;
 import io.partnner.runtime.link.LinkEmulator;
 import io.partnner.runtime.link.LinkEstimator;
@@ -45,9 +46,12 @@ public final class PartnnerNode {
 
   private PartnnerNode() {}
 
-  /** A node that is an edge for {@code edgeModel} if present and a cloud host with {@code cloudLoader} if present. */
-  public static Behavior<Command> create(Optional<LoadedModel> edgeModel, Optional<ModelLoader> cloudLoader,
-      PartnnerSettings settings) {
+  /**
+   * A node that is an edge for {@code edgeModel} if present (running it with {@code prepared}, or a new
+   * executor when that is empty) and a cloud host with {@code cloudLoader} if present.
+   */
+  public static Behavior<Command> create(Optional<LoadedModel> edgeModel, Optional<SegmentExecutor> prepared,
+      Optional<ModelLoader> cloudLoader, PartnnerSettings settings) {
     return Behaviors.setup(context -> {
       Ticker ticker = Ticker.system();
       cloudLoader.ifPresent(loader -> context.spawn(resilient(CloudHost.create(loader, settings.cloud())), "cloud-host"));
@@ -72,7 +76,8 @@ public final class PartnnerNode {
       ActorRef<LinkMonitor.Command> linkMonitor = context.spawn(resilient(LinkMonitor.create(
           estimator, new ProbePolicy(settings.planner().probes(), estimator), link, partitioner, ticker)), "link-monitor");
       ActorRef<SegmentExecutorActor.Command> edgeExecutor = context.spawn(SegmentExecutorActor.create("edge", profile,
-          model.newExecutor(settings.device(), settings.executor()), settings.maxInFlight(), settings.serviceWeight(),
+          prepared.orElseGet(() -> model.newExecutor(settings.device(), settings.executor())), settings.maxInFlight(),
+          settings.serviceWeight(),
           false), "edge-executor");
       CloudHost.Provide offer = new CloudHost.Provide(profile.modelName(), profile.contentHash(), model.bytes().length,
           model.inputShapes(), source);
@@ -125,6 +130,14 @@ public final class PartnnerNode {
     }
     throw new IllegalArgumentException("partnner.planner.strategy '" + name
         + "': expected partnner, edge-only, cloud-only or fixed:K");
+  }
+
+  /**
+   * Runs the whole model once on its sample input, so sessions exist and block times are calibrated before the
+   * first request: a real user's first inference should not pay for them.
+   */
+  static void warmUp(SegmentExecutor executor, LoadedModel model) {
+    executor.run(0, model.profile().cuts().size() - 1, model.sampleInputs());
   }
 
   static EmulatedLink link(PartnnerSettings settings) {
