@@ -5,9 +5,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code bench}: the measurements of DESIGN section 10. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: wire, link, blocks, sim, planner, overhead, live.",
-    subcommands = {BenchWireCommand.class, BenchLinkCommand.class, BenchBlocksCommand.class, BenchSimCommand.class,
-        BenchPlannerCommand.class, BenchOverheadCommand.class, BenchLiveCommand.class})
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks: wire, transfer, link, blocks, sim, planner, overhead, live.",
+    subcommands = {BenchWireCommand.class, BenchTransferCommand.class, BenchLinkCommand.class, BenchBlocksCommand.class,
+        BenchSimCommand.class, BenchPlannerCommand.class, BenchOverheadCommand.class, BenchLiveCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

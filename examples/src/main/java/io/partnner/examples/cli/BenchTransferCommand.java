@@ -1,0 +1,108 @@
+package io.partnner.examples.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.partnner.examples.bench.TransferBench;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench transfer}: tensor messages over Pekko Artery between two partnner nodes in one JVM, against
+ * plain TCP sockets carrying the same bytes in the same run.
+ */
+@Command(name = "transfer", mixinStandardHelpOptions = true,
+    description = "Round trips of tensor messages (SegmentExecutorActor.Run, Kryo) over Pekko Artery between two "
+        + "partnner nodes in this JVM on 127.0.0.1, against plain TCP sockets carrying the same bytes.")
+final class BenchTransferCommand implements Callable<Integer> {
+  private static final int BATCHES = 3;
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @Option(names = "--sizes", split = ",", paramLabel = "MB", defaultValue = "1,5,20",
+      description = "tensor sizes in MB of 10^6 bytes, at most 20 (default ${DEFAULT-VALUE})")
+  List<Double> sizes;
+
+  @Option(names = "--repeats", paramLabel = "N", description = "timed round trips per size and transport (default ${DEFAULT-VALUE})")
+  int repeats = 20;
+
+  @Option(names = "--warmup", paramLabel = "N", description = "untimed round trips first (default ${DEFAULT-VALUE})")
+  int warmup = 5;
+
+  @Option(names = "--in-flight", paramLabel = "K",
+      description = "messages sent back to back in a pipelined batch (default ${DEFAULT-VALUE})")
+  int inFlight = 10;
+
+  @Option(names = "--seed", paramLabel = "N", description = "seed of the tensor data (default ${DEFAULT-VALUE})")
+  long seed = 42;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (repeats < 1 || warmup < 0 || inFlight < 1) {
+      throw new CommandFailure("--repeats and --in-flight must be >= 1, --warmup >= 0");
+    }
+    List<Long> bytes = new ArrayList<>();
+    for (double megabytes : sizes) {
+      if (!(megabytes > 0) || Double.isInfinite(megabytes)) {
+        throw new CommandFailure("--sizes must be positive sizes in MB, got " + megabytes);
+      }
+      // Whole float32 elements, at least one.
+      bytes.add(Math.max(4, 4 * Math.round(megabytes * 1e6 / 4)));
+    }
+    Config config = ConfigFactory.load();
+    TransferBench.Settings settings = new TransferBench.Settings(bytes, warmup, repeats, inFlight, BATCHES, seed, TIMEOUT);
+    TransferBench.check(settings, config);
+
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("bench transfer: tensor messages over Pekko Artery between two partnner nodes in this JVM, "
+        + "against plain TCP, both on 127.0.0.1");
+    out.printf("nodes: two ActorSystems \"partnner\" from the reference config (provider cluster, Artery tcp, port 0), "
+        + "joined into one cluster; receiver %s on the large-message channel, %s = %s%n", TransferBench.RECEIVER_PATH,
+        TransferBench.FRAME_SIZE_KEY, config.getAnyRef(TransferBench.FRAME_SIZE_KEY));
+    out.println("artery: ask with a SegmentExecutorActor.Run carrying one raw-coded tensor (Kryo, TensorMessageSerializer); "
+        + "the receiver answers SegmentExecutorActor.Received (CBOR) at once");
+    out.println("raw: java.net sockets with TCP_NODELAY: a 4-byte length and the same tensor bytes, read into a new array, "
+        + "then a 1-byte acknowledgement");
+    out.printf("data: float32 tensors of shape [1, n], uniform in [-1, 1), seed %d; MB = 10^6 bytes; "
+        + "MB/s = tensor bytes / time%n", seed);
+    out.printf("sequential: median of %d round trips after %d warm-up, artery and raw interleaved; "
+        + "pipelined: %d messages sent back to back, then every acknowledgement awaited, median of %d batches%n",
+        repeats, warmup, inFlight, BATCHES);
+    out.println("ratio = artery MB/s / raw MB/s; the last line reports the smallest sequential ratio");
+    out.println();
+    out.printf("%-8s %10s | %-46s | %s%n", "", "", "sequential (one message in flight)",
+        "pipelined (" + inFlight + " in flight)");
+    out.printf("%-8s %10s | %9s %11s %8s %8s %6s | %11s %8s %6s%n", "size", "message B", "artery ms", "artery MB/s",
+        "raw ms", "raw MB/s", "ratio", "artery MB/s", "raw MB/s", "ratio");
+    out.flush();
+
+    TransferBench.Result result;
+    try {
+      result = TransferBench.run(settings, config, size -> {
+        out.printf(Locale.ROOT, "%-8s %10d | %9.2f %11.0f %8.2f %8.0f %6.3f | %11.0f %8.0f %6.3f%n",
+            TransferBench.megabytes(size.tensorBytes()) + " MB", size.messageBytes(), size.arteryNanos() / 1e6,
+            size.arteryMBps(), size.rawNanos() / 1e6, size.rawMBps(), size.ratio(), size.arteryBatchMBps(),
+            size.rawBatchMBps(), size.batchRatio());
+        out.flush();
+      });
+    } catch (IllegalStateException | UncheckedIOException failure) {
+      throw new CommandFailure(failure.getMessage());
+    }
+    out.printf(Locale.ROOT, "cluster of 2 nodes formed in %.2f s; during the measurement %d garbage collections took "
+        + "%d ms; JVM max heap %d MB%n", result.formationNanos() / 1e9, result.collections(), result.collectionMillis(),
+        Runtime.getRuntime().maxMemory() / 1_000_000);
+    out.println();
+    out.printf(Locale.ROOT, "artery/raw throughput ratio %.3f%n", result.smallestRatio());
+    out.flush();
+    return 0;
+  }
+}
