@@ -67,7 +67,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
 
   /** What the gateway has done so far. */
   public record Stats(long admitted, long rejected, long answered, long failed, long fallbacks, long lateReplies,
-      int inFlight, Map<String, Long> assigned, int executors) implements LocalMessage {}
+      int inFlight, Map<String, Long> assigned, int executors, List<ExecutorLoad> loads) implements LocalMessage {}
 
   /** The one answer to an {@link Infer}. */
   public sealed interface Answer extends LocalMessage {}
@@ -115,6 +115,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   private final java.util.ArrayDeque<Infer> early = new java.util.ArrayDeque<>();
   private Plan explore;
   private long answered;
+  private List<ExecutorLoad> loads = List.of();
   private long overloaded;
   private long failed;
   private long fallbacks;
@@ -188,8 +189,9 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
           explore = once.plan();
           return this;
         })
-        .onMessage(LoadsChanged.class, loads -> {
-          chooser.loads(loads.loads());
+        .onMessage(LoadsChanged.class, changed -> {
+          loads = List.copyOf(changed.loads());
+          chooser.loads(loads);
           return this;
         })
         .onMessage(Listed.class, listed -> listed.listing().isForKey(CloudHost.KEY)
@@ -198,7 +200,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
         .onMessage(Tick.class, tick -> onTick())
         .onMessage(GetStats.class, get -> {
           get.replyTo().tell(new Stats(table.admitted(), overloaded, answered, failed, fallbacks, lateReplies,
-              table.size(), chooser.assigned(), executors.size()));
+              table.size(), chooser.assigned(), executors.size(), loads));
           return this;
         })
         .build();

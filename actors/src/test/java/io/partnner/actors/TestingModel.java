@@ -31,14 +31,21 @@ final class TestingModel implements LoadedModel {
 
   private final String name;
   private final long blockMicros;
+  private final List<Long> shape;
   private final byte[] bytes;
   private final ModelProfile profile;
   final AtomicInteger runs = new AtomicInteger();
 
   TestingModel(String name, long blockMicros) {
+    this(name, blockMicros, 4);
+  }
+
+  /** A model on float32 [1, width]. */
+  TestingModel(String name, long blockMicros, int width) {
     this.name = name;
     this.blockMicros = blockMicros;
-    this.bytes = ("testing-model|" + name + "|" + blockMicros).getBytes(StandardCharsets.UTF_8);
+    this.shape = List.of(1L, (long) width);
+    this.bytes = ("testing-model|" + name + "|" + blockMicros + "|" + width).getBytes(StandardCharsets.UTF_8);
     String hash;
     try {
       hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
@@ -46,19 +53,20 @@ final class TestingModel implements LoadedModel {
       throw new IllegalStateException(e);
     }
     List<CutPoint> cuts = List.of(
-        new CutPoint(0, 0, List.of(spec("x")), true, 0),
-        new CutPoint(1, 1, List.of(spec("h1")), true, 1 / 3.0),
-        new CutPoint(2, 2, List.of(spec("h2")), true, 2 / 3.0),
+        new CutPoint(0, 0, List.of(spec("x", shape)), true, 0),
+        new CutPoint(1, 1, List.of(spec("h1", shape)), true, 1 / 3.0),
+        new CutPoint(2, 2, List.of(spec("h2", shape)), true, 2 / 3.0),
         new CutPoint(3, 3, List.of(), true, 1));
-    this.profile = new ModelProfile(name, hash, List.of(spec("x")), List.of(spec("y")), cuts, List.of(1e6, 1e6, 1e6));
+    this.profile = new ModelProfile(name, hash, List.of(spec("x", shape)), List.of(spec("y", shape)), cuts,
+        List.of(1e6, 1e6, 1e6));
   }
 
   static TestingModel fromBytes(byte[] bytes) {
     String[] parts = new String(bytes, StandardCharsets.UTF_8).split("\\|");
-    if (parts.length != 3 || !parts[0].equals("testing-model")) {
+    if (parts.length != 4 || !parts[0].equals("testing-model")) {
       throw new IllegalArgumentException("not a testing model");
     }
-    return new TestingModel(parts[1], Long.parseLong(parts[2]));
+    return new TestingModel(parts[1], Long.parseLong(parts[2]), Integer.parseInt(parts[3]));
   }
 
   /** A loader that "analyses" testing models from their bytes. */
@@ -66,8 +74,8 @@ final class TestingModel implements LoadedModel {
     return (name, bytes, shapes) -> fromBytes(bytes);
   }
 
-  static TensorSpec spec(String tensor) {
-    return new TensorSpec(tensor, DataType.FLOAT32, SHAPE);
+  static TensorSpec spec(String tensor, List<Long> shape) {
+    return new TensorSpec(tensor, DataType.FLOAT32, shape);
   }
 
   static Tensor input(float... values) {
@@ -100,7 +108,7 @@ final class TestingModel implements LoadedModel {
 
   @Override
   public Map<String, Tensor> sampleInputs() {
-    return Map.of("x", input(1, 2, 3, 4));
+    return Map.of("x", Tensor.ofFloats(shape, new float[Math.toIntExact(shape.get(1))]));
   }
 
   @Override
@@ -123,7 +131,7 @@ final class TestingModel implements LoadedModel {
           times.add(System.nanoTime() - start);
         }
         Map<String, Tensor> outputs = new LinkedHashMap<>();
-        outputs.put(names[toCut], Tensor.ofFloats(SHAPE, value));
+        outputs.put(names[toCut], Tensor.ofFloats(shape, value));
         return new SegmentResult(outputs, times, times.stream().mapToLong(Long::longValue).sum());
       }
 
