@@ -56,6 +56,10 @@ public final class Partnner implements AutoCloseable {
    */
   public static Partnner start(LoadedModel model, Config config) {
     PartnnerSettings settings = PartnnerSettings.fromConfig(config);
+    // Checked here, where a bad value can still be one clear error, rather than inside the actors.
+    PartnnerNode.strategy(settings.strategy(), model.profile(), settings, io.partnner.runtime.time.Ticker.system(),
+        io.partnner.runtime.plan.PlanListener.NONE);
+    PartnnerNode.emulator(settings);
     io.partnner.runtime.exec.SegmentExecutor executor = model.newExecutor(settings.device(), settings.executor());
     try {
       PartnnerNode.warmUp(executor, model);

@@ -141,14 +141,23 @@ public final class PartnnerNode {
   }
 
   static EmulatedLink link(PartnnerSettings settings) {
+    return emulator(settings).map(EmulatedLink::of).orElseGet(EmulatedLink::none);
+  }
+
+  /**
+   * The link emulator {@code partnner.edge.link} names, if any.
+   *
+   * @throws IllegalArgumentException naming the key and what it accepts
+   */
+  static Optional<LinkEmulator> emulator(PartnnerSettings settings) {
     String link = settings.link().strip();
     if (link.isEmpty() || link.equals("none")) {
-      return EmulatedLink.none();
+      return Optional.empty();
     }
     Ticker ticker = Ticker.system();
     for (LinkPreset preset : LinkPreset.values()) {
       if (preset.label().equals(link)) {
-        return EmulatedLink.of(LinkEmulator.ofPreset(preset, ticker));
+        return Optional.of(LinkEmulator.ofPreset(preset, ticker));
       }
     }
     BandwidthTrace trace;
@@ -161,6 +170,6 @@ public final class PartnnerNode {
           + java.util.Arrays.stream(LinkPreset.values()).map(LinkPreset::label).toList()
           + "), a shipped trace " + BandwidthTrace.SHIPPED + " or an existing trace file");
     }
-    return EmulatedLink.of(LinkEmulator.ofTraces(trace, trace, settings.traceRtt(), ticker));
+    return Optional.of(LinkEmulator.ofTraces(trace, trace, settings.traceRtt(), ticker));
   }
 }

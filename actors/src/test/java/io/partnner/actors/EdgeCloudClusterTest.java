@@ -159,6 +159,20 @@ class EdgeCloudClusterTest {
     }
   }
 
+  @Test
+  void badSettingsAreOneClearErrorAtStart() {
+    TestingModel model = new TestingModel("settings", 0);
+    assertThatThrownBy(() -> Partnner.start(model, config("partnner.planner.strategy = \"fixed:9\"")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("partnner.planner.strategy 'fixed:9': the cut must be in 0..3 for settings");
+    assertThatThrownBy(() -> Partnner.start(model, config("partnner.planner.strategy = \"fastest\"")))
+        .hasMessageContaining("expected partnner, edge-only, cloud-only or fixed:K");
+    assertThatThrownBy(() -> Partnner.start(model, config("partnner.edge.link = \"carrier-pigeon\"")))
+        .hasMessageContaining("partnner.edge.link 'carrier-pigeon': not 'none', a preset");
+    assertThatThrownBy(() -> Partnner.start(model, config("partnner.gateway.max-in-flight = 0")))
+        .hasMessageContaining("partnner.gateway.max-in-flight must be at least 1");
+  }
+
   private static Throwable catchCause(CompletableFuture<?> future) {
     try {
       future.get(WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
   double rttMs = 40;
 
   @Option(names = "--requests", paramLabel = "N", description = "inferences to run (default ${DEFAULT-VALUE})")
-  int requests = 150;
+  int requests = 60;
 
   @Override
   public Integer call() throws Exception {
