@@ -161,25 +161,29 @@ public final class LinkMonitor extends AbstractBehavior<LinkMonitor.Command> {
   }
 
   private void sendUp(ActorRef<SegmentExecutorActor.Command> target, Probe probe, long now) {
-    long id = nextProbeId++;
-    int head = (int) Math.min(probe.headBytes(), SegmentExecutorActor.MAX_PROBE_BYTES);
-    int tail = (int) Math.min(probe.tailBytes(), SegmentExecutorActor.MAX_PROBE_BYTES);
-    probeParts.put(id + ":0", new ProbePart(Direction.UP, head, now));
-    probeParts.put(id + ":1", new ProbePart(Direction.UP, tail, now));
+    long id = expect(Direction.UP, probe, now);
+    int head = (int) probeParts.get(id + ":0").bytes();
+    int tail = (int) probeParts.get(id + ":1").bytes();
     ActorRef<SegmentExecutorActor.Reply> replyTo = downlink;
     link.up(head, () -> target.tell(new SegmentExecutorActor.ProbeUp(id, 0, new byte[head], replyTo)));
     link.up(tail, () -> target.tell(new SegmentExecutorActor.ProbeUp(id, 1, new byte[tail], replyTo)));
   }
 
   private void sendDown(ActorRef<SegmentExecutorActor.Command> target, Probe probe, long now) {
-    long id = nextProbeId++;
-    int head = (int) Math.min(probe.headBytes(), SegmentExecutorActor.MAX_PROBE_BYTES);
-    int tail = (int) Math.min(probe.tailBytes(), SegmentExecutorActor.MAX_PROBE_BYTES);
-    probeParts.put(id + ":0", new ProbePart(Direction.DOWN, head, now));
-    probeParts.put(id + ":1", new ProbePart(Direction.DOWN, tail, now));
+    long id = expect(Direction.DOWN, probe, now);
+    int head = (int) probeParts.get(id + ":0").bytes();
+    int tail = (int) probeParts.get(id + ":1").bytes();
     ActorRef<SegmentExecutorActor.Reply> replyTo = downlink;
     // The request itself is a few dozen bytes on the uplink.
     link.up(64, () -> target.tell(new SegmentExecutorActor.ProbeDown(id, head, tail, replyTo)));
+  }
+
+  /** Records the two parts of a new probe as awaited and returns its id. */
+  private long expect(Direction direction, Probe probe, long now) {
+    long id = nextProbeId++;
+    probeParts.put(id + ":0", new ProbePart(direction, Math.min(probe.headBytes(), SegmentExecutorActor.MAX_PROBE_BYTES), now));
+    probeParts.put(id + ":1", new ProbePart(direction, Math.min(probe.tailBytes(), SegmentExecutorActor.MAX_PROBE_BYTES), now));
+    return id;
   }
 
   private Behavior<Command> onProbeReply(ProbeReply reply) {
