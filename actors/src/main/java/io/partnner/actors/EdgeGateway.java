@@ -415,8 +415,10 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   private Behavior<Command> onTick() {
     long now = ticker.nanos();
     for (PendingRequest<ActorRef<Answer>> late : table.overdue(now)) {
-      fallBack(late, "no answer from " + late.executorId().orElse("?") + " within "
-          + settings.cloudDeadline().toMillis() + " ms (partnner.gateway.cloud-deadline)");
+      String reason = "no answer from " + late.executorId().orElse("?") + " within "
+          + settings.cloudDeadline().toMillis() + " ms (partnner.gateway.cloud-deadline)";
+      partitioner.tell(new Partitioner.PathDown(reason));
+      fallBack(late, reason);
     }
     return this;
   }

@@ -42,6 +42,16 @@ final class EmulatedLink implements AutoCloseable {
     pass(Direction.DOWN, down, bytes, deliver);
   }
 
+  /** Starts an emulated outage of {@code length} now; false when the link is not emulated. */
+  boolean outage(java.time.Duration length) {
+    if (emulator == null) {
+      return false;
+    }
+    long now = System.nanoTime();
+    emulator.outage(now, now + length.toNanos());
+    return true;
+  }
+
   boolean emulated() {
     return emulator != null;
   }

@@ -35,6 +35,12 @@ public final class Partitioner extends AbstractBehavior<Partitioner.Command> {
   /** Send plan changes to {@code gateway}, starting with the plan in force now. */
   public record Subscribe(ActorRef<EdgeGateway.Command> gateway) implements Command {}
 
+  /**
+   * The path to the cloud stopped working (a request got no answer within the deadline): serve on the edge
+   * alone until a transfer completes again, the link monitor's probes being the first to see it back.
+   */
+  public record PathDown(String reason) implements Command {}
+
   /** Report the plan in force and the planner's counts. */
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
@@ -47,6 +53,8 @@ public final class Partitioner extends AbstractBehavior<Partitioner.Command> {
 
   private final Strategy planner;
   private final Plan initial;
+  private final Plan edgeOnly;
+  private boolean down;
   private final Ticker ticker;
   private final List<PlanChange> changes = new ArrayList<>();
   private final List<ActorRef<EdgeGateway.Command>> gateways = new ArrayList<>();
@@ -56,20 +64,21 @@ public final class Partitioner extends AbstractBehavior<Partitioner.Command> {
    * planner, or a baseline (edge-only, cloud-only, a fixed cut) whose plan never changes.
    */
   public static Behavior<Command> create(
-      Function<io.partnner.runtime.plan.PlanListener, Strategy> plannerFactory, Ticker ticker) {
-    return Behaviors.setup(context -> new Partitioner(context, plannerFactory, ticker));
+      Function<io.partnner.runtime.plan.PlanListener, Strategy> plannerFactory, Plan edgeOnly, Ticker ticker) {
+    return Behaviors.setup(context -> new Partitioner(context, plannerFactory, edgeOnly, ticker));
   }
 
   private Partitioner(ActorContext<Command> context,
-      Function<io.partnner.runtime.plan.PlanListener, Strategy> plannerFactory, Ticker ticker) {
+      Function<io.partnner.runtime.plan.PlanListener, Strategy> plannerFactory, Plan edgeOnly, Ticker ticker) {
     super(context);
     this.ticker = ticker;
+    this.edgeOnly = edgeOnly;
     this.planner = plannerFactory.apply(this::onPlanChanged);
     this.initial = planner.planInForce().orElseGet(() -> planner.plan(ticker.nanos()));
   }
 
   private Plan current() {
-    return planner.planInForce().orElse(initial);
+    return down ? edgeOnly : planner.planInForce().orElse(initial);
   }
 
   @Override
@@ -79,6 +88,15 @@ public final class Partitioner extends AbstractBehavior<Partitioner.Command> {
         .onMessage(Subscribe.class, subscribe -> {
           gateways.add(subscribe.gateway());
           subscribe.gateway().tell(new EdgeGateway.PlanChanged(current(), "start"));
+          return this;
+        })
+        .onMessage(PathDown.class, pathDown -> {
+          if (!down) {
+            down = true;
+            getContext().getLog().warn("partitioner: the cloud path is down ({}); edge-only until a transfer completes",
+                pathDown.reason());
+            gateways.forEach(gateway -> gateway.tell(new EdgeGateway.PlanChanged(edgeOnly, "PATH_DOWN")));
+          }
           return this;
         })
         .onMessage(GetStatus.class, get -> {
@@ -100,7 +118,12 @@ public final class Partitioner extends AbstractBehavior<Partitioner.Command> {
       getContext().getLog().warn("partitioner: ignored observation {}: {}", observation, inconsistent.getMessage());
       return this;
     }
-    if (observation instanceof Observation.RequestCompleted && planner instanceof PartnnerPlanner) {
+    if (down && observation instanceof Observation.TransferTimed) {
+      down = false;
+      getContext().getLog().info("partitioner: a transfer completed, the cloud path is back; plan {}", current());
+      gateways.forEach(gateway -> gateway.tell(new EdgeGateway.PlanChanged(current(), "PATH_BACK")));
+    }
+    if (!down && observation instanceof Observation.RequestCompleted && planner instanceof PartnnerPlanner) {
       Plan next = planner.plan(ticker.nanos());
       if (!next.equals(current())) {
         gateways.forEach(gateway -> gateway.tell(new EdgeGateway.ExploreOnce(next)));
@@ -113,6 +136,8 @@ public final class Partitioner extends AbstractBehavior<Partitioner.Command> {
     changes.add(change);
     getContext().getLog().info("partitioner: plan {} -> {} on {} (predicted {} ms)", change.from(), change.to(),
         change.trigger(), String.format(java.util.Locale.ROOT, "%.2f", change.toPredicted().totalNanos() / 1e6));
-    gateways.forEach(gateway -> gateway.tell(new EdgeGateway.PlanChanged(change.to(), change.trigger().name())));
+    if (!down) {
+      gateways.forEach(gateway -> gateway.tell(new EdgeGateway.PlanChanged(change.to(), change.trigger().name())));
+    }
   }
 }

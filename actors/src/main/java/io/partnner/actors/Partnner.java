@@ -159,6 +159,15 @@ public final class Partnner implements AutoCloseable {
     return AskPattern.ask(edge.linkMonitor(), LinkMonitor.GetEstimate::new, Duration.ofSeconds(10), system.scheduler());
   }
 
+  /**
+   * Fault injection in emulation: the emulated link carries nothing for {@code length} from now. Completes with
+   * false when the link is not emulated.
+   */
+  public CompletionStage<Boolean> linkOutage(Duration length) {
+    return AskPattern.<PartnnerNode.Command, Boolean>ask(system, replyTo -> new PartnnerNode.LinkOutage(length, replyTo),
+        Duration.ofSeconds(10), system.scheduler());
+  }
+
   /** This node's cluster address, {@code pekko://partnner@host:port}, for cloud nodes to join. */
   public String address() {
     Address address = Cluster.get(system).selfMember().address();

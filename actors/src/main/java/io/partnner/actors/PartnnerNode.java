@@ -40,6 +40,9 @@ public final class PartnnerNode {
   /** Report the edge's actors. */
   public record GetEdge(ActorRef<Optional<EdgeRefs>> replyTo) implements Command {}
 
+  /** Emulation only: the emulated link carries nothing for {@code length}; answers false when it is not emulated. */
+  public record LinkOutage(java.time.Duration length, ActorRef<Boolean> replyTo) implements Command {}
+
   /** The edge's actors. */
   public record EdgeRefs(ActorRef<EdgeGateway.Command> gateway, ActorRef<Partitioner.Command> partitioner,
       ActorRef<LinkMonitor.Command> linkMonitor) implements LocalMessage {}
@@ -61,6 +64,10 @@ public final class PartnnerNode {
               get.replyTo().tell(Optional.empty());
               return Behaviors.same();
             })
+            .onMessage(LinkOutage.class, outage -> {
+              outage.replyTo().tell(false);
+              return Behaviors.same();
+            })
             .build();
       }
       LoadedModel model = edgeModel.get();
@@ -71,7 +78,8 @@ public final class PartnnerNode {
       ActorRef<ModelSource.Command> source =
           context.spawn(ModelSource.create(Map.of(profile.contentHash(), model.bytes())), "model-source");
       ActorRef<Partitioner.Command> partitioner = context.spawn(resilient(Partitioner.create(
-          listener -> strategy(settings.strategy(), profile, settings, ticker, listener), ticker)), "partitioner");
+          listener -> strategy(settings.strategy(), profile, settings, ticker, listener),
+          new io.partnner.runtime.plan.Plan(profile.cuts().size() - 1, CodecSizes.RAW), ticker)), "partitioner");
       LinkEstimator estimator = new LinkEstimator(settings.planner().link(), ticker);
       ActorRef<LinkMonitor.Command> linkMonitor = context.spawn(resilient(LinkMonitor.create(
           estimator, new ProbePolicy(settings.planner().probes(), estimator), link, partitioner, ticker)), "link-monitor");
@@ -90,6 +98,10 @@ public final class PartnnerNode {
       return Behaviors.receive(Command.class)
           .onMessage(GetEdge.class, get -> {
             get.replyTo().tell(Optional.of(refs));
+            return Behaviors.same();
+          })
+          .onMessage(LinkOutage.class, outage -> {
+            outage.replyTo().tell(link.outage(outage.length()));
             return Behaviors.same();
           })
           .onSignal(PostStop.class, stop -> {

@@ -129,4 +129,39 @@ class ScaleOutTest {
       stop(cloud);
     }
   }
+
+  @Test
+  void aLinkOutageMeansEdgeOnlyUntilTheLinkIsBackThenTheCloudAgain() throws Exception {
+    TestingModel model = new TestingModel("outage", 2_000);
+    try (Partnner edge = Partnner.start(model, config("""
+        partnner.planner.strategy = "cloud-only"
+        partnner.edge.link = "wifi"
+        partnner.gateway.cloud-deadline = 1s
+        """))) {
+      ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(TestingModel.loader(), config(""),
+          Optional.of(edge.address()));
+      TestProbe<Object> probe = TestProbe.create(edge.system());
+      probe.awaitAssert(WAIT, () -> assertThat(stats(edge).executors()).isEqualTo(1));
+      assertThat(edge.infer(TestingModel.input(1, 1, 1, 1)).toCompletableFuture().get(30, TimeUnit.SECONDS).servedBy())
+          .isNotEqualTo("edge");
+      long outageEnds = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      assertThat(edge.linkOutage(Duration.ofSeconds(3)).toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
+      int onEdgeDuringOutage = 0;
+      boolean cloudAgain = false;
+      while (!cloudAgain && System.nanoTime() - outageEnds < WAIT.toNanos()) {
+        InferenceResult result = edge.infer(TestingModel.input(2, 2, 2, 2)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(result.outputs().get("y").toFloatArray()).containsExactly(TestingModel.expected(new float[] {2, 2, 2, 2}));
+        long now = System.nanoTime();
+        if (result.servedBy().equals("edge") && now < outageEnds) {
+          onEdgeDuringOutage++;
+        }
+        cloudAgain = !result.servedBy().equals("edge") && now > outageEnds;
+      }
+      // The first request waits out the deadline and falls back; the ones after it go to the edge at once.
+      assertThat(onEdgeDuringOutage).isGreaterThan(1);
+      assertThat(cloudAgain).as("back in the cloud after the outage").isTrue();
+      assertThat(stats(edge).failed()).isZero();
+      stop(cloud);
+    }
+  }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -33,11 +34,12 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code chaos}: faults injected into separate cloud node processes under load; every request must get one answer. */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
     description = "Start an edge in this process and cloud nodes as separate JVMs, keep requests in flight, inject a "
-        + "fault into one cloud process (kill-cloud: SIGKILL; pause-cloud: SIGSTOP, then SIGCONT) and count the answers.")
+        + "fault (kill-cloud: SIGKILL to a cloud process; pause-cloud: SIGSTOP, then SIGCONT; drop-link: an outage of "
+        + "the emulated edge-cloud link) and count the answers.")
 final class ChaosCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--scenario", required = true, paramLabel = "kill-cloud|pause-cloud", description = "the fault")
+  @Option(names = "--scenario", required = true, paramLabel = "kill-cloud|pause-cloud|drop-link", description = "the fault")
   String scenario;
 
   @Option(names = "--requests", paramLabel = "N", description = "requests to send (default ${DEFAULT-VALUE})")
@@ -58,6 +60,15 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--pause-s", paramLabel = "S", description = "pause-cloud: how long the process stays stopped (default ${DEFAULT-VALUE})")
   int pauseSeconds = 8;
 
+  @Option(names = "--outage-s", paramLabel = "S", description = "drop-link: how long the link carries nothing (default ${DEFAULT-VALUE})")
+  int outageSeconds = 6;
+
+  @Option(names = "--device", paramLabel = "xF", description = "emulated edge slowdown (default ${DEFAULT-VALUE})")
+  String device = "x1";
+
+  @Option(names = "--link", paramLabel = "PRESET", description = "emulated link (default: none; lte for drop-link)")
+  String link;
+
   @Option(names = "--deadline-s", paramLabel = "S", description = "cloud deadline of a request before the edge takes it back (default ${DEFAULT-VALUE})")
   int deadlineSeconds = 3;
 
@@ -69,6 +80,8 @@ final class ChaosCommand implements Callable<Integer> {
     final AtomicLong total = new AtomicLong();
     final AtomicLong slowestFallbackNanos = new AtomicLong();
     final List<String> reasons = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Answer times of results a cloud executor served. */
+    final List<Long> cloudServedAt = java.util.Collections.synchronizedList(new ArrayList<>());
     final Semaphore inFlight;
     final CountDownLatch all;
 
@@ -84,6 +97,9 @@ final class ChaosCommand implements Callable<Integer> {
           if (answers.merge(answered.result().requestId(), 1, Integer::sum) == 1) {
             all.countDown();
             inFlight.release();
+          }
+          if (!answered.result().servedBy().equals("edge")) {
+            cloudServedAt.add(System.nanoTime());
           }
           if (answered.result().fallback().isPresent()) {
             fellBack.incrementAndGet();
@@ -107,8 +123,12 @@ final class ChaosCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (!scenario.equals("kill-cloud") && !scenario.equals("pause-cloud")) {
-      throw new CommandFailure("--scenario '" + scenario + "': expected kill-cloud or pause-cloud");
+    if (!List.of("kill-cloud", "pause-cloud", "drop-link").contains(scenario)) {
+      throw new CommandFailure("--scenario '" + scenario + "': expected kill-cloud, pause-cloud or drop-link");
+    }
+    String emulatedLink = link != null ? link : scenario.equals("drop-link") ? "lte" : "none";
+    if (scenario.equals("drop-link") && emulatedLink.equals("none")) {
+      throw new CommandFailure("--scenario drop-link needs an emulated --link (a preset such as lte)");
     }
     if (requests < 1 || clouds < 1 || concurrency < 1) {
       throw new CommandFailure("--requests, --clouds and --concurrency must be at least 1");
@@ -119,15 +139,17 @@ final class ChaosCommand implements Callable<Integer> {
     overrides.put("partnner.planner.strategy", strategy);
     overrides.put("partnner.gateway.cloud-deadline", deadlineSeconds + "s");
     overrides.put("partnner.gateway.max-in-flight", Math.max(64, concurrency * 2));
+    overrides.put("partnner.edge.link", emulatedLink);
+    overrides.put("partnner.edge.device", device);
     List<Process> processes = new ArrayList<>();
     Path logs = Files.createTempDirectory("partnner-chaos");
     try (Partnner edge = Partnner.start(OrtModelLoader.of(analysed, Map.of()), Nodes.edgeConfig(overrides))) {
       for (int i = 0; i < clouds; i++) {
         processes.add(Nodes.spawnCloud(edge.address(), logs.resolve("cloud-" + i + ".log")));
       }
-      out.printf(Locale.ROOT, "chaos %s: edge %s, %d cloud processes (pids %s, logs in %s), model %s, strategy %s%n",
-          scenario, edge.address(), clouds, processes.stream().map(Process::pid).toList(), logs, analysed.model().name(),
-          strategy);
+      out.printf(Locale.ROOT, "chaos %s: edge %s, %d cloud processes (pids %s, logs in %s), model %s, strategy %s, "
+              + "link %s%n", scenario, edge.address(), clouds, processes.stream().map(Process::pid).toList(), logs,
+          analysed.model().name(), strategy, emulatedLink);
       Nodes.awaitExecutors(edge, clouds, Duration.ofMinutes(3));
       Tally tally = new Tally(concurrency, requests);
       ActorRef<EdgeGateway.Answer> counter = edge.system().systemActorOf(tally.behavior(), "chaos-counter", Props.empty());
@@ -139,8 +161,13 @@ final class ChaosCommand implements Callable<Integer> {
         }
         if (sent == requests / 3 && faultAt < 0) {
           faultAt = System.nanoTime();
-          victim = busiest(edge, processes, logs);
-          inject(victim, out);
+          if (scenario.equals("drop-link")) {
+            out.println("fault: the emulated link carries nothing for " + outageSeconds + " s");
+            edge.linkOutage(Duration.ofSeconds(outageSeconds)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+          } else {
+            victim = busiest(edge, processes, logs);
+            inject(victim, out);
+          }
         }
         edge.infer(inputs, counter);
       }
@@ -160,6 +187,12 @@ final class ChaosCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "gateway: %d fallbacks, %d late cloud replies ignored, requests per executor %s%s%n",
           stats.fallbacks(), stats.lateReplies(), stats.assigned().values(), complete ? "" : "; gave up waiting after "
               + waitSeconds + " s");
+      if (scenario.equals("drop-link")) {
+        long back = faultAt + Duration.ofSeconds(outageSeconds).toNanos();
+        Optional<Long> firstCloud = tally.cloudServedAt.stream().filter(at -> at > back).min(Long::compare);
+        out.printf(Locale.ROOT, "after the outage: %s%n", firstCloud.map(at -> format("the first cloud-served answer came "
+            + "%.2f s after the link was back", (at - back) / 1e9)).orElse("no request was served in the cloud again"));
+      }
       out.printf(Locale.ROOT, "sent %d answered %d lost %d duplicated %d%n", requests, answered, lost, duplicated);
       return lost == 0 && duplicated == 0 ? 0 : 1;
     } finally {
@@ -181,6 +214,10 @@ final class ChaosCommand implements Callable<Integer> {
       }
     }
     return processes.get(0);
+  }
+
+  private static String format(String pattern, Object... values) {
+    return String.format(Locale.ROOT, pattern, values);
   }
 
   private void inject(Process victim, PrintWriter out) throws IOException, InterruptedException {

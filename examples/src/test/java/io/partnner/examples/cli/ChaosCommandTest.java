@@ -34,6 +34,6 @@ final class ChaosCommandTest {
     StringWriter err = new StringWriter();
     int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "chaos", "--scenario", "flood");
     assertThat(status).isNotZero();
-    assertThat(err.toString()).contains("--scenario 'flood': expected kill-cloud or pause-cloud");
+    assertThat(err.toString()).contains("--scenario 'flood': expected kill-cloud, pause-cloud or drop-link");
   }
 }

@@ -26,6 +26,8 @@ public final class LinkEmulator {
   private final long originNanos;
   private long upFreeNanos;
   private long downFreeNanos;
+  /** Outage windows as [from, until) pairs of ticker times, in the order they were declared. */
+  private final java.util.List<long[]> outages = new java.util.ArrayList<>();
 
   private LinkEmulator(RateSchedule up, RateSchedule down, Duration rtt, Ticker ticker) {
     Objects.requireNonNull(rtt, "rtt");
@@ -86,14 +88,49 @@ public final class LinkEmulator {
     }
     checkTime(nowNanos);
     RateSchedule rates = direction == Direction.UP ? up : down;
-    long start = Math.max(nowNanos, direction == Direction.UP ? upFreeNanos : downFreeNanos);
+    long start = afterOutages(Math.max(nowNanos, direction == Direction.UP ? upFreeNanos : downFreeNanos));
     long drained = originNanos + rates.drainedAt(start - originNanos, bytes * 8.0);
+    // An outage that begins while the bytes are leaving holds the rest until it ends.
+    for (long[] outage : outages) {
+      if (outage[0] >= start && outage[0] < drained) {
+        drained += outage[1] - outage[0];
+      }
+    }
     if (direction == Direction.UP) {
       upFreeNanos = drained;
     } else {
       downFreeNanos = drained;
     }
     return new Transfer(direction, bytes, nowNanos, start, drained + halfRttNanos);
+  }
+
+  /**
+   * Emulates an outage: from {@code fromNanos} to {@code untilNanos} (ticker times) nothing leaves either end;
+   * transfers wait for it to end, bytes already on the way arrive. For fault injection; the monitors are not
+   * told, they see transfers stop completing.
+   *
+   * @throws IllegalArgumentException when the window is empty or reversed
+   */
+  public synchronized void outage(long fromNanos, long untilNanos) {
+    if (untilNanos <= fromNanos) {
+      throw new IllegalArgumentException("an outage must end after it begins, got " + fromNanos + ".." + untilNanos);
+    }
+    outages.add(new long[] {fromNanos, untilNanos});
+    LOG.log(System.Logger.Level.WARNING, "link emulation: outage of {0} ms", (untilNanos - fromNanos) / 1_000_000);
+  }
+
+  private long afterOutages(long nanos) {
+    long at = nanos;
+    for (boolean moved = true; moved; ) {
+      moved = false;
+      for (long[] outage : outages) {
+        if (at >= outage[0] && at < outage[1]) {
+          at = outage[1];
+          moved = true;
+        }
+      }
+    }
+    return at;
   }
 
   /** The true bandwidth of a direction at a time, in Mbit/s: for benchmarks and oracles only. */

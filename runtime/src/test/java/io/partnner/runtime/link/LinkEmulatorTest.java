@@ -117,4 +117,17 @@ final class LinkEmulatorTest {
     assertThatThrownBy(() -> LinkEmulator.ofConstant(1, 1, Duration.ofMillis(-1), ticker))
         .hasMessage("link RTT must not be negative, got -1 ms");
   }
+
+  @Test
+  void outage_holdsTransfersThatStartOrAreLeavingDuringItAndLetsOthersPass() {
+    LinkEmulator link = LinkEmulator.ofConstant(1, 1, Duration.ofMillis(100), ticker);
+    link.outage(2 * S, 5 * S);
+    // Leaves before the outage: untouched.
+    assertThat(link.schedule(Direction.UP, 125_000, 0).finishNanos()).isEqualTo(S + 50 * MS);
+    // Starts during it: waits for its end.
+    assertThat(link.schedule(Direction.DOWN, 125_000, 3 * S).finishNanos()).isEqualTo(6 * S + 50 * MS);
+    // Still leaving when it begins (1.5 s .. 2.5 s): the rest waits 3 s.
+    assertThat(link.schedule(Direction.UP, 125_000, 1_500 * MS).finishNanos()).isEqualTo(5_500 * MS + 50 * MS);
+    assertThatThrownBy(() -> link.outage(S, S)).hasMessageContaining("must end after it begins");
+  }
 }
