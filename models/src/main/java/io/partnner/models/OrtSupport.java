@@ -32,9 +32,10 @@ final class OrtSupport {
       try (OrtEnvironment.ThreadingOptions threading = new OrtEnvironment.ThreadingOptions()) {
         threading.setGlobalIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
         threading.setGlobalInterOpNumThreads(1);
-        if (!Boolean.getBoolean("partnner.ort.spin")) {
-          // Pool threads that spin after a run hold the cores the actors need to pass its result on: on this
-          // 2-core machine spinning made bench overhead 1.086 / 1.396 (edge-only / split) against 1.044 / 1.232.
+        if ("false".equals(System.getProperty("partnner.ort.spin"))) {
+          // Off, pool threads stop spinning after a run, which frees the cores for the actors (bench overhead
+          // 1.044 / 1.232 against 1.086 / 1.396 with spinning) but made an emulated x4 ResNet-50 run from a
+          // dispatcher thread take 262-304 ms instead of 170: ONNX Runtime's default (spinning) stays.
           threading.setGlobalSpinControl(false);
         }
         environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "partnner", threading);
