@@ -87,11 +87,18 @@ public final class BlockProfiler {
       }
     }
     int n = settings.timedRuns();
+    // One session per block over-states what a range costs the way the executor runs it (pieces merged, no
+    // per-session cost at every cut): scale the blocks so that the whole model costs what the executor takes.
+    double perBlockTotal = 0;
+    for (int b = 0; b < last; b++) {
+      perBlockTotal += sum[b] / n;
+    }
+    double scale = perBlockTotal > 0 ? executorMedianNanos(model, settings) / perBlockTotal : 1;
     List<BlockTiming> blocks = new ArrayList<>(last);
     for (int b = 0; b < last; b++) {
       double mean = sum[b] / n;
       double variance = Math.max(0, (sumSquares[b] - n * mean * mean) / (n - 1));
-      blocks.add(new BlockTiming(mean, Math.sqrt(variance)));
+      blocks.add(new BlockTiming(mean * scale, Math.sqrt(variance) * scale));
     }
     Map<String, Tensor> values = model.recordedValuesWithInputs();
     List<CutCost> costs = new ArrayList<>(cuts.size());
@@ -113,6 +120,27 @@ public final class BlockProfiler {
     }
     return new MeasuredProfile(model.model().name(), model.model().contentHash(), n, blocks, costs,
         model.profile().resultBytes());
+  }
+
+  /** Median time of the whole model run by the executor as it serves (default grouping, merged pieces). */
+  private static double executorMedianNanos(PartitionedModel model, Settings settings) {
+    int last = model.profile().cuts().size() - 1;
+    long[] times = new long[settings.timedRuns()];
+    try (OrtSegmentExecutor executor = new OrtSegmentExecutor(model,
+        ExecutorSettings.defaults().withIntraOpThreads(settings.intraOpThreads()),
+        new DevicePacer(DeviceProfile.NATIVE, nanos -> { }), Ticker.system())) {
+      // Enough untimed runs for calibration and merging to finish first.
+      for (int run = 0; run < settings.warmupRuns() + ExecutorSettings.defaults().calibrationRuns() + 2; run++) {
+        executor.run(0, last, model.sampleInputs());
+      }
+      for (int run = 0; run < times.length; run++) {
+        long before = System.nanoTime();
+        executor.run(0, last, model.sampleInputs());
+        times[run] = System.nanoTime() - before;
+      }
+    }
+    java.util.Arrays.sort(times);
+    return times[times.length / 2];
   }
 
   private static CodecCost codecCost(WireCodec codec, List<Tensor> crossing, int repeats) {
@@ -152,8 +180,9 @@ public final class BlockProfiler {
   public static MeasuredProfile cached(PartitionedModel model, Settings settings, Path cacheDir) {
     String hash = model.model().contentHash();
     String name = model.model().name().replaceAll("[^A-Za-z0-9._-]", "_");
+    // "-c": block times scaled to the executor's whole-model time (older profiles were not).
     Path file = cacheDir.resolve(name + "-" + hash.substring(0, Math.min(16, hash.length())) + "-r"
-        + settings.timedRuns() + ".profile");
+        + settings.timedRuns() + "-c.profile");
     if (Files.isRegularFile(file)) {
       try {
         MeasuredProfile saved = MeasuredProfile.read(file);
