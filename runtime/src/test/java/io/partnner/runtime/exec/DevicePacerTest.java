@@ -8,17 +8,20 @@ import org.junit.jupiter.api.Test;
 
 final class DevicePacerTest {
   @Test
-  void afterBlock_slowdownFour_waitsThreeTimesTheWork() {
+  void slowdownFour_owesAndWaitsThreeTimesTheWork() {
     TestingTicker ticker = new TestingTicker();
     DevicePacer pacer = new DevicePacer(DeviceProfile.parse("x4"), ticker);
-    pacer.afterBlock(1_000_000);
-    assertThat(ticker.nanos()).isEqualTo(3_000_000);
+    long owed = pacer.extraNanos(1_000_000) + pacer.extraNanos(500_000);
+    assertThat(owed).isEqualTo(4_500_000);
+    pacer.waitNanos(owed);
+    assertThat(ticker.nanos()).isEqualTo(4_500_000);
   }
 
   @Test
-  void afterBlock_native_doesNotWait() {
+  void native_owesNothing() {
     TestingTicker ticker = new TestingTicker();
-    new DevicePacer(DeviceProfile.NATIVE, ticker).afterBlock(5_000_000);
+    DevicePacer pacer = new DevicePacer(DeviceProfile.NATIVE, ticker);
+    pacer.waitNanos(pacer.extraNanos(5_000_000));
     assertThat(ticker.nanos()).isZero();
   }
 
