@@ -167,7 +167,6 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
       int fromCut, int toCut, Map<String, Tensor> inputs, BlockGrouping pieceGrouping, long[] blockNanos) {
     Map<String, OnnxValue> available = new HashMap<>();
     List<AutoCloseable> opened = new ArrayList<>();
-    long owed = 0;
     try {
       for (int[] range : pieceGrouping.piecesBetween(fromCut, toCut)) {
         Piece piece = piece(range[0], range[1]);
@@ -185,18 +184,13 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
         long before = ticker.nanos();
         OrtSession.Result result = piece.session().run(feeds);
         opened.add(result);
-        long work = ticker.nanos() - before;
-        long extra = pacer.extraNanos(work);
-        owed += extra;
-        // The piece's time as the device would see it: its work and the emulated extra. The extra is waited out
-        // once for the whole range: sleeping between pieces would let ONNX Runtime's threads go cold and make
-        // the real work itself slower, which the slowdown factor would then multiply.
-        attribute(blockNanos, fromCut, range[0], range[1], work + extra);
+        pacer.afterBlock(ticker.nanos() - before);
+        // The piece's time as the device would see it: its work and the emulated extra.
+        attribute(blockNanos, fromCut, range[0], range[1], ticker.nanos() - before);
         for (Map.Entry<String, OnnxValue> entry : result) {
           available.put(entry.getKey(), entry.getValue());
         }
       }
-      pacer.waitNanos(owed);
       Map<String, Tensor> outputs = new LinkedHashMap<>();
       for (String name : model.segmentOutputs(fromCut, toCut)) {
         Tensor value = OrtSupport.fromOrt(available.get(name));

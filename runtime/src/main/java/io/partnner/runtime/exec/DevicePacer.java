@@ -22,15 +22,10 @@ public final class DevicePacer {
     }
   }
 
-  /** The emulated device's extra time for work that really took {@code workNanos}: (f-1) times it, 0 when native. */
-  public long extraNanos(long workNanos) {
-    return profile.emulated() && workNanos > 0 ? Math.round((profile.slowdown() - 1) * workNanos) : 0;
-  }
-
-  /** Waits out extra time owed for work done earlier (see {@link #extraNanos}). */
-  public void waitNanos(long nanos) {
-    if (nanos > 0) {
-      sleeper.sleepNanos(nanos);
+  /** Waits out the emulated device's extra time for a block whose real work took {@code workNanos}. */
+  public void afterBlock(long workNanos) {
+    if (profile.emulated() && workNanos > 0) {
+      sleeper.sleepNanos(Math.round((profile.slowdown() - 1) * workNanos));
     }
   }
 
