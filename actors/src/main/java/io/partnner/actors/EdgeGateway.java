@@ -360,13 +360,22 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   }
 
   private void fallBack(PendingRequest<ActorRef<Answer>> request, String reason) {
+    fallBack(request, reason, true);
+  }
+
+  /** Takes the request back from its executor; then another executor, if one may be tried, or the edge. */
+  private void fallBack(PendingRequest<ActorRef<Answer>> request, String reason, boolean tryAnotherExecutor) {
     String executorId = request.executorId().orElse("");
     fallbacks++;
     getContext().getLog().info("gateway: request {} falls back: {}", request.id(), reason);
     chooser.done(executorId);
     linkMonitor.tell(new LinkMonitor.LeftCloud(request.id()));
     request.fellBack(reason, ticker.nanos());
-    sendToCloud(request, executorId);
+    if (tryAnotherExecutor) {
+      sendToCloud(request, executorId);
+    } else {
+      finishOnEdge(request, null);
+    }
   }
 
   private Behavior<Command> onExecutorsListed(Receptionist.Listing listing) {
@@ -418,7 +427,8 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
       String reason = "no answer from " + late.executorId().orElse("?") + " within "
           + settings.cloudDeadline().toMillis() + " ms (partnner.gateway.cloud-deadline)";
       partitioner.tell(new Partitioner.PathDown(reason));
-      fallBack(late, reason);
+      // The path itself may be down (a link outage): another executor behind it would only cost another deadline.
+      fallBack(late, reason, false);
     }
     return this;
   }
