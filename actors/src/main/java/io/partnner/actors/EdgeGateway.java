@@ -15,7 +15,9 @@ import io.partnner.runtime.serve.Phase;
 import io.partnner.runtime.serve.RequestTable;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.time.Ticker;
+import io.partnner.runtime.wire.BulkServer;
 import io.partnner.runtime.wire.EncodedTensor;
+import io.partnner.runtime.wire.TensorBundle;
 import io.partnner.runtime.wire.WireCodecs;
 import java.time.Duration;
 import java.util.HashMap;
@@ -67,7 +69,8 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
 
   /** What the gateway has done so far. */
   public record Stats(long admitted, long rejected, long answered, long failed, long fallbacks, long lateReplies,
-      int inFlight, Map<String, Long> assigned, int executors, List<ExecutorLoad> loads) implements LocalMessage {}
+      int inFlight, Map<String, Long> assigned, int executors, List<ExecutorLoad> loads, long bulkSent)
+      implements LocalMessage {}
 
   /** The one answer to an {@link Infer}. */
   public sealed interface Answer extends LocalMessage {}
@@ -102,6 +105,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   private final ActorRef<CloudLoadMonitor.Command> loadMonitor;
   private final CloudHost.Provide offer;
   private final EmulatedLink link;
+  private final Optional<BulkServer> bulk;
   private final Ticker ticker;
   private final RequestTable<ActorRef<Answer>> table;
   private final ExecutorChooser chooser = new ExecutorChooser();
@@ -117,19 +121,20 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   private long answered;
   private List<ExecutorLoad> loads = List.of();
   private long overloaded;
+  private long bulkSent;
   private long failed;
   private long fallbacks;
   private long lateReplies;
 
   /** Settings of the gateway, read once from config by {@link PartnnerSettings}. */
-  record GatewaySettings(int maxInFlight, Duration cloudDeadline, int maxCloudAttempts) {}
+  record GatewaySettings(int maxInFlight, Duration cloudDeadline, int maxCloudAttempts, long bulkThreshold) {}
 
   static Behavior<Command> create(ModelProfile profile, GatewaySettings settings,
       ActorRef<SegmentExecutorActor.Command> edgeExecutor, ActorRef<Partitioner.Command> partitioner,
       ActorRef<LinkMonitor.Command> linkMonitor, CloudLoadMonitorFactory loadMonitorFactory,
-      CloudHost.Provide offer, EmulatedLink link, Ticker ticker) {
+      CloudHost.Provide offer, EmulatedLink link, Optional<BulkServer> bulk, Ticker ticker) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new EdgeGateway(context, timers, profile,
-        settings, edgeExecutor, partitioner, linkMonitor, loadMonitorFactory, offer, link, ticker)));
+        settings, edgeExecutor, partitioner, linkMonitor, loadMonitorFactory, offer, link, bulk, ticker)));
   }
 
   /** Builds the cloud-load monitor once the gateway's own address exists. */
@@ -141,8 +146,10 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   private EdgeGateway(ActorContext<Command> context, TimerScheduler<Command> timers, ModelProfile profile,
       GatewaySettings settings, ActorRef<SegmentExecutorActor.Command> edgeExecutor,
       ActorRef<Partitioner.Command> partitioner, ActorRef<LinkMonitor.Command> linkMonitor,
-      CloudLoadMonitorFactory loadMonitorFactory, CloudHost.Provide offer, EmulatedLink link, Ticker ticker) {
+      CloudLoadMonitorFactory loadMonitorFactory, CloudHost.Provide offer, EmulatedLink link, Optional<BulkServer> bulk,
+      Ticker ticker) {
     super(context);
+    this.bulk = bulk;
     this.profile = profile;
     this.modelHash = profile.contentHash();
     this.edgeOnly = profile.cuts().size() - 1;
@@ -200,7 +207,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
         .onMessage(Tick.class, tick -> onTick())
         .onMessage(GetStats.class, get -> {
           get.replyTo().tell(new Stats(table.admitted(), overloaded, answered, failed, fallbacks, lateReplies,
-              table.size(), chooser.assigned(), executors.size(), loads));
+              table.size(), chooser.assigned(), executors.size(), loads, bulkSent));
           return this;
         })
         .build();
@@ -304,9 +311,21 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
     chooser.sent(executorId);
     request.sentToCloud(executorId, now, now + settings.cloudDeadline().toNanos());
     linkMonitor.tell(new LinkMonitor.UplinkSent(request.id(), bytes, now));
-    SegmentExecutorActor.Run run = new SegmentExecutorActor.Run(request.id(), modelHash, request.plan().cut(),
+    SegmentExecutorActor.Command run = new SegmentExecutorActor.Run(request.id(), modelHash, request.plan().cut(),
         edgeOnly, "raw", request.crossing(), downlink);
-    link.up(bytes, () -> executor.tell(run));
+    if (bulk.isPresent() && settings.bulkThreshold() >= 0 && bytes >= settings.bulkThreshold()) {
+      try {
+        // Large crossings go beside Artery: the executor pulls them over plain TCP when it starts the job.
+        String token = bulk.get().offer(TensorBundle.toBytes(request.crossing()));
+        run = new SegmentExecutorActor.RunBulk(request.id(), modelHash, request.plan().cut(), edgeOnly, "raw",
+            bulk.get().endpoint(), token, downlink);
+        bulkSent++;
+      } catch (IllegalStateException full) {
+        getContext().getLog().warn("gateway: request {} goes inline: {}", request.id(), full.getMessage());
+      }
+    }
+    SegmentExecutorActor.Command message = run;
+    link.up(bytes, () -> executor.tell(message));
   }
 
   private void finishOnEdge(PendingRequest<ActorRef<Answer>> request, String reason) {
@@ -413,8 +432,11 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   }
 
   private Behavior<Command> onDropped(MessageDropped dropped) {
-    if (dropped.dropped().message() instanceof SegmentExecutorActor.Run run) {
-      table.get(run.requestId()).filter(request -> request.phase() == Phase.CLOUD).ifPresent(request ->
+    Object message = dropped.dropped().message();
+    long requestId = message instanceof SegmentExecutorActor.Run run ? run.requestId()
+        : message instanceof SegmentExecutorActor.RunBulk bulkRun ? bulkRun.requestId() : -1;
+    if (requestId >= 0) {
+      table.get(requestId).filter(request -> request.phase() == Phase.CLOUD).ifPresent(request ->
           fallBack(request, "the message to " + request.executorId().orElse("?") + " was dropped: "
               + dropped.dropped().reason()));
     }

@@ -18,6 +18,7 @@ import io.partnner.runtime.plan.PartnnerPlanner;
 import io.partnner.runtime.plan.PlanListener;
 import io.partnner.runtime.plan.Strategy;
 import io.partnner.runtime.time.Ticker;
+import io.partnner.runtime.wire.BulkServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -73,6 +74,9 @@ public final class PartnnerNode {
       LoadedModel model = edgeModel.get();
       ModelProfile profile = model.profile();
       EmulatedLink link = link(settings);
+      Optional<BulkServer> bulk = settings.bulkThreshold() < 0 ? Optional.empty()
+          : Optional.of(new BulkServer(settings.host(), settings.bulkMaxHeld(), settings.bulkTtl(), ticker,
+              new java.security.SecureRandom()));
       context.getLog().info("edge: model {} ({} candidate cuts), device {}, link {}", profile.modelName(),
           profile.cuts().size(), settings.device(), link);
       ActorRef<ModelSource.Command> source =
@@ -93,7 +97,7 @@ public final class PartnnerNode {
           partitioner, linkMonitor,
           self -> CloudLoadMonitor.create(new CloudLoadEstimator(settings.planner().cloudLoad(), ticker),
               settings.loadPollInterval(), self, partitioner, ticker),
-          offer, link, ticker)), "gateway");
+          offer, link, bulk, ticker)), "gateway");
       EdgeRefs refs = new EdgeRefs(gateway, partitioner, linkMonitor);
       return Behaviors.receive(Command.class)
           .onMessage(GetEdge.class, get -> {
@@ -106,6 +110,7 @@ public final class PartnnerNode {
           })
           .onSignal(PostStop.class, stop -> {
             link.close();
+            bulk.ifPresent(BulkServer::close);
             return Behaviors.same();
           })
           .build();

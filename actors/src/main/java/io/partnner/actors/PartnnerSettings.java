@@ -22,6 +22,11 @@ import java.time.Duration;
  * @param maxModelBytes largest model a cloud host fetches
  * @param chunkTimeout how long a cloud host waits for one model chunk
  * @param executor ONNX Runtime executor settings (intra-op threads)
+ * @param bulkThreshold crossing tensors of at least this many bytes travel on the bulk lane (plain TCP beside
+ *     Artery); negative: never
+ * @param bulkTtl how long the edge holds a crossing for its cloud executor to fetch
+ * @param bulkMaxHeld most bytes the edge holds for fetching at once
+ * @param host this node's canonical host name, where its bulk lane listens
  * @param strategy {@code partnner}, or a baseline: {@code edge-only}, {@code cloud-only}, {@code fixed:K}
  * @param planner the planner's settings
  */
@@ -38,6 +43,10 @@ public record PartnnerSettings(
     long maxModelBytes,
     Duration chunkTimeout,
     ExecutorSettings executor,
+    long bulkThreshold,
+    Duration bulkTtl,
+    long bulkMaxHeld,
+    String host,
     String strategy,
     PlannerSettings planner) {
 
@@ -66,6 +75,10 @@ public record PartnnerSettings(
         p.getBytes("cloud.max-model-bytes"),
         p.getDuration("cloud.chunk-timeout"),
         executor,
+        p.getBoolean("bulk.enabled") ? p.getBytes("bulk.threshold") : -1,
+        p.getDuration("bulk.ttl"),
+        p.getBytes("bulk.max-held"),
+        config.getString("pekko.remote.artery.canonical.hostname"),
         plan.getString("strategy"),
         planner);
     return settings;
@@ -90,23 +103,23 @@ public record PartnnerSettings(
   /** These settings with another emulated device. */
   public PartnnerSettings withDevice(DeviceProfile newDevice) {
     return new PartnnerSettings(maxInFlight, cloudDeadline, maxCloudAttempts, queueCapacity, serviceWeight,
-        loadPollInterval, newDevice, link, traceRtt, maxModelBytes, chunkTimeout, executor, strategy, planner);
+        loadPollInterval, newDevice, link, traceRtt, maxModelBytes, chunkTimeout, executor, bulkThreshold, bulkTtl, bulkMaxHeld, host, strategy, planner);
   }
 
   /** These settings with another strategy. */
   public PartnnerSettings withStrategy(String newStrategy) {
     return new PartnnerSettings(maxInFlight, cloudDeadline, maxCloudAttempts, queueCapacity, serviceWeight,
-        loadPollInterval, device, link, traceRtt, maxModelBytes, chunkTimeout, executor, newStrategy, planner);
+        loadPollInterval, device, link, traceRtt, maxModelBytes, chunkTimeout, executor, bulkThreshold, bulkTtl, bulkMaxHeld, host, newStrategy, planner);
   }
 
   /** These settings with another emulated link. */
   public PartnnerSettings withLink(String newLink) {
     return new PartnnerSettings(maxInFlight, cloudDeadline, maxCloudAttempts, queueCapacity, serviceWeight,
-        loadPollInterval, device, newLink, traceRtt, maxModelBytes, chunkTimeout, executor, strategy, planner);
+        loadPollInterval, device, newLink, traceRtt, maxModelBytes, chunkTimeout, executor, bulkThreshold, bulkTtl, bulkMaxHeld, host, strategy, planner);
   }
 
   EdgeGateway.GatewaySettings gateway() {
-    return new EdgeGateway.GatewaySettings(maxInFlight, cloudDeadline, maxCloudAttempts);
+    return new EdgeGateway.GatewaySettings(maxInFlight, cloudDeadline, maxCloudAttempts, bulkThreshold);
   }
 
   CloudHost.CloudSettings cloud() {

@@ -49,6 +49,13 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     }
   }
 
+  /**
+   * As {@link Run}, with the input tensors left on the edge's bulk lane: the executor fetches them over plain TCP
+   * from {@code bulkEndpoint} under {@code bulkToken} when the job starts.
+   */
+  public record RunBulk(long requestId, String modelHash, int fromCut, int toCut, String outputCodec,
+      String bulkEndpoint, String bulkToken, ActorRef<Reply> replyTo) implements Command, WireMessage {}
+
   /** Report the load now. */
   public record GetLoad(ActorRef<LoadReport> replyTo) implements Command, WireMessage {}
 
@@ -96,7 +103,12 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   /** An executor's load: requests waiting or in service, and its recent mean service time. */
   public record LoadReport(String executorId, int queueLength, long meanServiceNanos) implements WireMessage {}
 
-  private record Job(Run run, long waitedNanos) {}
+  /** A run to serve; for a bulk run the inputs are fetched from {@code bulkEndpoint} first. */
+  private record Job(Run run, String bulkEndpoint, String bulkToken, long waitedNanos) {
+    boolean bulk() {
+      return bulkEndpoint != null;
+    }
+  }
 
   /** Largest probe part an executor sends back (16 MiB): a peer cannot make it allocate more. */
   static final int MAX_PROBE_BYTES = 16 << 20;
@@ -116,6 +128,9 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   private final boolean acknowledge;
   private final Executor onnx;
   private final Ticker ticker;
+  private final io.partnner.runtime.wire.BulkClient bulk =
+      new io.partnner.runtime.wire.BulkClient(io.partnner.runtime.wire.TensorKryo.DEFAULT_MAX_TENSOR_BYTES,
+          java.time.Duration.ofSeconds(10));
 
   /**
    * An executor serving {@code profile}'s model with {@code executor}. It closes the executor when it stops.
@@ -146,6 +161,7 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Run.class, this::onRun)
+        .onMessage(RunBulk.class, this::onRunBulk)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(GetLoad.class, get -> {
           get.replyTo().tell(new LoadReport(executorId, queue.length(), queue.meanServiceNanos()));
@@ -157,6 +173,7 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
         })
         .onMessage(ProbeDown.class, this::onProbeDown)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
+          bulk.close();
           executor.close();
           return this;
         })
@@ -164,13 +181,28 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   }
 
   private Behavior<Command> onRun(Run run) {
-    String problem = check(run);
+    String problem = check(run.modelHash(), run.fromCut(), run.toCut(), run.outputCodec());
+    if (problem == null) {
+      problem = checkInputs(run.fromCut(), run.inputs());
+    }
+    return accept(new Job(run, null, null, 0), problem);
+  }
+
+  private Behavior<Command> onRunBulk(RunBulk bulkRun) {
+    Run run = new Run(bulkRun.requestId(), bulkRun.modelHash(), bulkRun.fromCut(), bulkRun.toCut(),
+        bulkRun.outputCodec(), Map.of(), bulkRun.replyTo());
+    return accept(new Job(run, bulkRun.bulkEndpoint(), bulkRun.bulkToken(), 0),
+        check(run.modelHash(), run.fromCut(), run.toCut(), run.outputCodec()));
+  }
+
+  private Behavior<Command> accept(Job job, String problem) {
+    Run run = job.run();
     if (problem != null) {
       getContext().getLog().warn("executor {}: refused request {}: {}", executorId, run.requestId(), problem);
       run.replyTo().tell(new Failed(run.requestId(), executorId, problem, false));
       return this;
     }
-    if (!queue.offer(new Job(run, 0))) {
+    if (!queue.offer(job)) {
       run.replyTo().tell(new Failed(run.requestId(), executorId, "executor " + executorId + " is overloaded: "
           + queue.length() + " requests queued (partnner.executor.queue-capacity = " + queue.capacity() + ")", true));
       return this;
@@ -182,29 +214,32 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     return this;
   }
 
-  private String check(Run run) {
-    if (!profile.contentHash().equals(run.modelHash())) {
-      return "unknown model hash " + run.modelHash() + "; this executor serves " + profile.modelName() + " ("
+  private String check(String modelHash, int fromCut, int toCut, String outputCodec) {
+    if (!profile.contentHash().equals(modelHash)) {
+      return "unknown model hash " + modelHash + "; this executor serves " + profile.modelName() + " ("
           + profile.contentHash() + ")";
     }
     int last = profile.cuts().size() - 1;
-    if (run.fromCut() < 0 || run.toCut() > last || run.fromCut() > run.toCut()) {
-      return "cuts " + run.fromCut() + ".." + run.toCut() + " are out of range for " + profile.modelName()
-          + " (cuts 0.." + last + ")";
+    if (fromCut < 0 || toCut > last || fromCut > toCut) {
+      return "cuts " + fromCut + ".." + toCut + " are out of range for " + profile.modelName() + " (cuts 0.." + last + ")";
     }
     try {
-      WireCodecs.byName(run.outputCodec());
+      WireCodecs.byName(outputCodec);
     } catch (IllegalArgumentException unknown) {
       return unknown.getMessage();
     }
-    List<TensorSpec> expected = run.fromCut() == 0 ? profile.inputs() : profile.cuts().get(run.fromCut()).crossing();
+    return null;
+  }
+
+  private String checkInputs(int fromCut, Map<String, EncodedTensor> inputs) {
+    List<TensorSpec> expected = fromCut == 0 ? profile.inputs() : profile.cuts().get(fromCut).crossing();
     for (TensorSpec spec : expected) {
-      EncodedTensor given = run.inputs().get(spec.name());
+      EncodedTensor given = inputs.get(spec.name());
       if (given == null) {
-        return "input '" + spec.name() + "' for cut " + run.fromCut() + " is missing";
+        return "input '" + spec.name() + "' for cut " + fromCut + " is missing";
       }
       if (given.dataType() != spec.dataType() || !given.shape().equals(spec.shape())) {
-        return "input '" + spec.name() + "' for cut " + run.fromCut() + " should be " + spec.dataType() + " "
+        return "input '" + spec.name() + "' for cut " + fromCut + " should be " + spec.dataType() + " "
             + spec.shape() + ", got " + given.dataType() + " " + given.shape();
       }
     }
@@ -213,7 +248,8 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
 
   private void startNext() {
     queue.start().ifPresent(started -> {
-      Job job = new Job(started.job().run(), started.waitedNanos());
+      Job job = new Job(started.job().run(), started.job().bulkEndpoint(), started.job().bulkToken(),
+          started.waitedNanos());
       CompletableFuture<Finished> work = CompletableFuture.supplyAsync(() -> work(job), onnx);
       getContext().pipeToSelf(work, (finished, failure) ->
           failure != null ? new Finished(job, null, Map.of(), 0, failure) : finished);
@@ -223,8 +259,16 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   // Runs on the ONNX Runtime dispatcher.
   private Finished work(Job job) {
     Run run = job.run();
+    Map<String, EncodedTensor> received = run.inputs();
+    if (job.bulk()) {
+      received = io.partnner.runtime.wire.TensorBundle.fromBytes(bulk.fetch(job.bulkEndpoint(), job.bulkToken()));
+      String problem = checkInputs(run.fromCut(), received);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+    }
     Map<String, Tensor> inputs = new LinkedHashMap<>();
-    run.inputs().forEach((name, encoded) -> inputs.put(name, WireCodecs.decode(encoded)));
+    received.forEach((name, encoded) -> inputs.put(name, WireCodecs.decode(encoded)));
     SegmentResult result = run.fromCut() == run.toCut()
         ? new SegmentResult(inputs, List.of(), 0)
         : executor.run(run.fromCut(), run.toCut(), inputs);

@@ -79,6 +79,34 @@ class EdgeCloudClusterTest {
   }
 
   @Test
+  void crossingsOverTheBulkThresholdTravelOnTheBulkLane() throws Exception {
+    // 50,000 floats (200 kB) cross; with the threshold at 64 KiB they go beside Artery.
+    TestingModel model = new TestingModel("bulky", 0, 50_000);
+    try (Partnner edge = Partnner.start(model, config("""
+        partnner.planner.strategy = "fixed:1"
+        partnner.bulk.threshold = 64 KiB
+        """))) {
+      ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(TestingModel.loader(), config(""),
+          Optional.of(edge.address()));
+      try {
+        awaitExecutors(edge, 1);
+        for (int i = 0; i < 3; i++) {
+          float[] x = new float[50_000];
+          x[49_999] = i;
+          InferenceResult result = get(edge.infer(Tensor.ofFloats(List.of(1L, 50_000L), x)).toCompletableFuture());
+          assertThat(result.servedBy()).contains("/user/cloud-host/executor-");
+          assertThat(result.fallback()).isEmpty();
+          assertThat(result.outputs().get("y").toFloatArray()[49_999]).isEqualTo((i + 1) * 2 + 3);
+        }
+        assertThat(edge.stats().toCompletableFuture().join().bulkSent()).isEqualTo(3);
+      } finally {
+        cloud.terminate();
+        cloud.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void requestsAtACloudNodeThatDiesAreFinishedOnTheEdgeExactlyOnce() throws Exception {
     // Each block takes 100 ms, so requests queue at the one cloud executor when it dies.
     TestingModel model = new TestingModel("slow", 100_000);
