@@ -54,6 +54,7 @@ final class ArteryPair implements AutoCloseable {
   private final CompletableFuture<String> dropped;
   private final Duration timeout;
   private final long formationNanos;
+  private final io.partnner.runtime.wire.BulkServer bulk;
   private long nextRequestId;
 
   private ArteryPair(ActorSystem<Void> edge, ActorSystem<Void> cloud, String receiverAddress,
@@ -65,6 +66,8 @@ final class ArteryPair implements AutoCloseable {
     this.dropped = dropped;
     this.timeout = timeout;
     this.formationNanos = formationNanos;
+    this.bulk = new io.partnner.runtime.wire.BulkServer("127.0.0.1", 1L << 30, Duration.ofSeconds(60),
+        io.partnner.runtime.time.Ticker.system(), new java.security.SecureRandom());
   }
 
   /**
@@ -166,9 +169,37 @@ final class ArteryPair implements AutoCloseable {
     return nanos;
   }
 
+  /**
+   * As {@link #roundTrips}, but the way partnner moves crossings of 256 KiB or more: the tensors go into the
+   * edge's bulk lane, a {@link SegmentExecutorActor.RunBulk} crosses Artery, and the receiver fetches and decodes
+   * the tensors over plain TCP before it acknowledges.
+   */
+  long bulkRoundTrips(Map<String, EncodedTensor> inputs, int count) {
+    long first = nextRequestId;
+    nextRequestId += count;
+    List<CompletableFuture<SegmentExecutorActor.Reply>> acks = new ArrayList<>(count);
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      long id = first + i;
+      String token = bulk.offer(io.partnner.runtime.wire.TensorBundle.toBytes(inputs));
+      acks.add(AskPattern.<SegmentExecutorActor.Command, SegmentExecutorActor.Reply>ask(receiver,
+          replyTo -> new SegmentExecutorActor.RunBulk(id, MODEL_HASH, 0, 0, "raw", bulk.endpoint(), token, replyTo),
+          timeout, edge.scheduler()).toCompletableFuture());
+    }
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+    long nanos = System.nanoTime() - start;
+    for (int i = 0; i < count; i++) {
+      if (!(acks.get(i).join() instanceof SegmentExecutorActor.Received received) || received.requestId() != first + i) {
+        throw new IllegalStateException("bulk Run " + (first + i) + " was answered with " + acks.get(i).join());
+      }
+    }
+    return nanos;
+  }
+
   /** Terminates both systems and waits for them. */
   @Override
   public void close() {
+    bulk.close();
     terminate(edge, cloud, timeout);
   }
 
@@ -187,14 +218,38 @@ final class ArteryPair implements AutoCloseable {
     });
   }
 
-  /** Acknowledges every Run at once and keeps nothing. */
+  /**
+   * Acknowledges every Run at once and keeps nothing; a RunBulk once its tensors are fetched and decoded, which
+   * happens off the actor's thread, as in a cloud executor.
+   */
   private static Behavior<SegmentExecutorActor.Command> receiver() {
-    return Behaviors.receive(SegmentExecutorActor.Command.class)
-        .onMessage(SegmentExecutorActor.Run.class, run -> {
-          run.replyTo().tell(new SegmentExecutorActor.Received(run.requestId(), RECEIVER, 0, 0));
-          return Behaviors.same();
-        })
-        .build();
+    return Behaviors.setup(context -> {
+      java.util.concurrent.ExecutorService fetcher = java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "bench-bulk-fetch");
+        thread.setDaemon(true);
+        return thread;
+      });
+      io.partnner.runtime.wire.BulkClient client =
+          new io.partnner.runtime.wire.BulkClient(Integer.MAX_VALUE - 8, Duration.ofSeconds(30));
+      return Behaviors.receive(SegmentExecutorActor.Command.class)
+          .onMessage(SegmentExecutorActor.Run.class, run -> {
+            run.replyTo().tell(new SegmentExecutorActor.Received(run.requestId(), RECEIVER, 0, 0));
+            return Behaviors.same();
+          })
+          .onMessage(SegmentExecutorActor.RunBulk.class, run -> {
+            fetcher.execute(() -> {
+              io.partnner.runtime.wire.TensorBundle.fromBytes(client.fetch(run.bulkEndpoint(), run.bulkToken()));
+              run.replyTo().tell(new SegmentExecutorActor.Received(run.requestId(), RECEIVER, 0, 0));
+            });
+            return Behaviors.same();
+          })
+          .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
+            fetcher.shutdownNow();
+            client.close();
+            return Behaviors.same();
+          })
+          .build();
+    });
   }
 
   /** Completes when {@code system} has seen every one of {@code members} Up. */

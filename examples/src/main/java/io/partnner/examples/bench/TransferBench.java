@@ -86,7 +86,22 @@ public final class TransferBench {
    * @param messageBytes bytes of the serialized Run carrying it
    */
   public record SizeResult(long tensorBytes, int messageBytes, long arteryNanos, long rawNanos, int inFlight,
-      long arteryBatchNanos, long rawBatchNanos) {
+      long arteryBatchNanos, long rawBatchNanos, long bulkNanos, long bulkBatchNanos) {
+    /** Sequential bulk-lane throughput, MB per second. */
+    public double bulkMBps() {
+      return megabytesPerSecond(tensorBytes, bulkNanos);
+    }
+
+    /** Sequential bulk-lane throughput over raw TCP throughput. */
+    public double bulkRatio() {
+      return (double) rawNanos / bulkNanos;
+    }
+
+    /** Pipelined bulk-lane throughput, MB per second. */
+    public double bulkBatchMBps() {
+      return megabytesPerSecond(tensorBytes * inFlight, bulkBatchNanos);
+    }
+
     /** Sequential Artery throughput, MB (10^6 bytes) per second. */
     public double arteryMBps() {
       return megabytesPerSecond(tensorBytes, arteryNanos);
@@ -122,6 +137,11 @@ public final class TransferBench {
   public record Result(List<SizeResult> sizes, long formationNanos, long collections, long collectionMillis) {
     public Result {
       sizes = List.copyOf(sizes);
+    }
+
+    /** The smallest sequential bulk-lane/raw throughput ratio over the sizes. */
+    public double smallestBulkRatio() {
+      return sizes.stream().mapToDouble(SizeResult::bulkRatio).min().orElseThrow();
     }
 
     /** The smallest sequential Artery/raw throughput ratio over the sizes. */
@@ -193,16 +213,20 @@ public final class TransferBench {
     int messageBytes = artery.messageBytes(inputs);
     for (int i = 0; i < settings.warmUp(); i++) {
       artery.roundTrips(inputs, 1);
+      artery.bulkRoundTrips(inputs, 1);
       raw.roundTrips(payload, 1);
     }
     long[] arteryTimes = new long[settings.repeats()];
     long[] rawTimes = new long[settings.repeats()];
+    long[] bulkTimes = new long[settings.repeats()];
     for (int i = 0; i < settings.repeats(); i++) {
       if (i % 2 == 0) {
         arteryTimes[i] = artery.roundTrips(inputs, 1);
+        bulkTimes[i] = artery.bulkRoundTrips(inputs, 1);
         rawTimes[i] = raw.roundTrips(payload, 1);
       } else {
         rawTimes[i] = raw.roundTrips(payload, 1);
+        bulkTimes[i] = artery.bulkRoundTrips(inputs, 1);
         arteryTimes[i] = artery.roundTrips(inputs, 1);
       }
     }
@@ -213,7 +237,9 @@ public final class TransferBench {
     }
     long[] arteryBatches = new long[settings.batches()];
     long[] rawBatches = new long[settings.batches()];
+    long[] bulkBatches = new long[settings.batches()];
     for (int i = 0; i < settings.batches(); i++) {
+      bulkBatches[i] = artery.bulkRoundTrips(inputs, inFlight);
       if (i % 2 == 0) {
         arteryBatches[i] = artery.roundTrips(inputs, inFlight);
         rawBatches[i] = raw.roundTrips(payload, inFlight);
@@ -223,7 +249,7 @@ public final class TransferBench {
       }
     }
     return new SizeResult(payload.length, messageBytes, median(arteryTimes), median(rawTimes), inFlight,
-        median(arteryBatches), median(rawBatches));
+        median(arteryBatches), median(rawBatches), median(bulkTimes), median(bulkBatches));
   }
 
   /** Little-endian float32 bytes of {@code count} values uniform in [-1, 1). */

@@ -97,6 +97,14 @@ final class BenchTransferCommand implements Callable<Integer> {
     } catch (IllegalStateException | UncheckedIOException failure) {
       throw new CommandFailure(failure.getMessage());
     }
+    out.println("bulk lane (how partnner moves crossings of 2 MiB or more (partnner.bulk.threshold): the tensors wait on the edge, a small "
+        + "RunBulk crosses Artery, the receiver fetches them over plain TCP and decodes them before acknowledging):");
+    out.printf("%-8s | %9s %11s %6s | %11s%n", "size", "bulk ms", "bulk MB/s", "ratio", "pipelined MB/s");
+    for (TransferBench.SizeResult size : result.sizes()) {
+      out.printf(Locale.ROOT, "%-8s | %9.2f %11.0f %6.3f | %11.0f%n", TransferBench.megabytes(size.tensorBytes()) + " MB",
+          size.bulkNanos() / 1e6, size.bulkMBps(), size.bulkRatio(), size.bulkBatchMBps());
+    }
+    out.printf(Locale.ROOT, "bulk-lane/raw throughput ratio %.3f (smallest sequential)%n", result.smallestBulkRatio());
     out.printf(Locale.ROOT, "cluster of 2 nodes formed in %.2f s; during the measurement %d garbage collections took "
         + "%d ms; JVM max heap %d MB%n", result.formationNanos() / 1e9, result.collections(), result.collectionMillis(),
         Runtime.getRuntime().maxMemory() / 1_000_000);
