@@ -227,7 +227,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
       }
       return this;
     }
-    Plan chosen = explore != null ? explore : plan != null ? plan : new Plan(edgeOnly, "raw");
+    Plan chosen = explore != null ? explore : plan;
     explore = null;
     Optional<PendingRequest<ActorRef<Answer>>> admitted = table.admit(infer.replyTo(), infer.inputs(), chosen, ticker.nanos());
     if (admitted.isEmpty()) {
