@@ -147,6 +147,15 @@ final class ArteryPair implements AutoCloseable {
       acks.add(AskPattern.<SegmentExecutorActor.Command, SegmentExecutorActor.Reply>ask(receiver,
           replyTo -> run(id, inputs, replyTo), timeout, edge.scheduler()).toCompletableFuture());
     }
+    return awaitAcks(acks, first, start);
+  }
+
+  /**
+   * Waits for every acknowledgement (or a dropped message) and returns the nanoseconds since {@code start}.
+   *
+   * @throws IllegalStateException when Artery dropped a message, or an acknowledgement is missing or wrong
+   */
+  private long awaitAcks(List<CompletableFuture<SegmentExecutorActor.Reply>> acks, long first, long start) {
     CompletableFuture<Void> all = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     // The asks time out by themselves; a dropped Run ends the wait at once instead.
     CompletableFuture.anyOf(all, dropped).exceptionally(failure -> null).join();
@@ -154,7 +163,7 @@ final class ArteryPair implements AutoCloseable {
     if (dropped.isDone()) {
       throw new IllegalStateException("Artery dropped a Run message: " + dropped.join());
     }
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < acks.size(); i++) {
       SegmentExecutorActor.Reply reply;
       try {
         reply = acks.get(i).join();
@@ -186,14 +195,7 @@ final class ArteryPair implements AutoCloseable {
           replyTo -> new SegmentExecutorActor.RunBulk(id, MODEL_HASH, 0, 0, "raw", bulk.endpoint(), token, replyTo),
           timeout, edge.scheduler()).toCompletableFuture());
     }
-    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-    long nanos = System.nanoTime() - start;
-    for (int i = 0; i < count; i++) {
-      if (!(acks.get(i).join() instanceof SegmentExecutorActor.Received received) || received.requestId() != first + i) {
-        throw new IllegalStateException("bulk Run " + (first + i) + " was answered with " + acks.get(i).join());
-      }
-    }
-    return nanos;
+    return awaitAcks(acks, first, start);
   }
 
   /** Terminates both systems and waits for them. */

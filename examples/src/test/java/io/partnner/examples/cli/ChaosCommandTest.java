@@ -12,17 +12,9 @@ import org.junit.jupiter.api.Test;
  * killed with SIGKILL while requests are in flight. Every request gets exactly one answer.
  */
 final class ChaosCommandTest {
-  private static List<String> run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    assertThat(status).as(out + "\n" + err).isZero();
-    return out.toString().strip().lines().toList();
-  }
-
   @Test
   void aCloudProcessKilledUnderLoadLosesAndDuplicatesNothing() {
-    List<String> lines = run("chaos", "--scenario", "kill-cloud", "--requests", "60", "--model", "zoo:mobilenet_v2@0.25",
+    List<String> lines = CommandRun.lines("chaos", "--scenario", "kill-cloud", "--requests", "60", "--model", "zoo:mobilenet_v2@0.25",
         "--clouds", "2", "--concurrency", "4", "--deadline-s", "2");
     assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("fault: SIGKILL to cloud process"));
     assertThat(lines.get(lines.size() - 1)).isEqualTo("sent 60 answered 60 lost 0 duplicated 0");

@@ -11,17 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The README's main job ({@code demo}) and {@code bench live} on a small model: they run and keep their contracts. */
 final class ClusterCommandsTest {
-  private static List<String> run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    assertThat(status).as(out + "\n" + err).isZero();
-    return out.toString().strip().lines().toList();
-  }
-
   @Test
   void demoRunsAnEdgeAndTwoCloudNodesOnAShippedTrace() {
-    List<String> lines = run("demo", "--model", "zoo:mobilenet_v2@0.25", "--requests", "5");
+    List<String> lines = CommandRun.lines("demo", "--model", "zoo:mobilenet_v2@0.25", "--requests", "5");
     assertThat(lines).anySatisfy(line -> assertThat(line).isEqualTo(
         "demo: 2 cloud executors up; running 5 inferences, one after another"));
     assertThat(lines).anySatisfy(line -> assertThat(line).matches("\\s+5 requests\\s+mean\\s+[\\d.]+ ms.*"));
@@ -30,7 +22,7 @@ final class ClusterCommandsTest {
 
   @Test
   void benchLivePrintsLiveAndSimulatedMeansAndTheContractLine(@TempDir Path cache) {
-    List<String> lines = run("bench", "live", "--models", "zoo:mobilenet_v2@0.25", "--devices", "x4", "--links", "wifi",
+    List<String> lines = CommandRun.lines("bench", "live", "--models", "zoo:mobilenet_v2@0.25", "--devices", "x4", "--links", "wifi",
         "--requests", "3", "--profile-cache", cache.toString());
     assertThat(lines).anySatisfy(line -> assertThat(line)
         .matches("mobilenet_v2@0.25\\s+x4\\s+wifi(\\s+[\\d.]+){7}(\\s+[\\d.]+x){2}"));
