@@ -38,6 +38,10 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "P", description = "port to listen on (default: 25520 for an edge, any free one for a cloud node)")
   Integer port;
 
+  @Option(names = "--host", paramLabel = "HOST",
+      description = "the address other nodes reach this one at (default 127.0.0.1, or $PARTNNER_HOST)")
+  String host;
+
   @Option(names = "--seed", paramLabel = "HOST:PORT", description = "a node of the cluster to join (an edge without one starts the cluster)")
   String seed;
 
@@ -73,6 +77,9 @@ final class NodeCommand implements Callable<Integer> {
         throw new CommandFailure("node --role cloud needs --seed HOST:PORT (the edge, or any node of the cluster)");
       }
       java.util.Map<String, Object> overrides = Nodes.port(port == null ? 0 : port);
+      if (host != null) {
+        overrides.put("pekko.remote.artery.canonical.hostname", host);
+      }
       ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(new OrtModelLoader(), Nodes.cloudConfig(overrides),
           Optional.of(Nodes.address(seed)));
       out.println("cloud node up at " + cloud.address() + ", joining " + Nodes.address(seed));
@@ -89,6 +96,9 @@ final class NodeCommand implements Callable<Integer> {
       throw new CommandFailure("give --link or --trace, not both");
     }
     java.util.Map<String, Object> overrides = Nodes.port(port == null ? 25520 : port);
+    if (host != null) {
+      overrides.put("pekko.remote.artery.canonical.hostname", host);
+    }
     overrides.put("partnner.edge.device", device);
     overrides.put("partnner.edge.link", trace != null ? trace.toString() : link != null ? link : "none");
     overrides.put("partnner.edge.trace-rtt", Math.round(rttMs * 1000) + "us");
