@@ -52,10 +52,6 @@ final class EmulatedLink implements AutoCloseable {
     return true;
   }
 
-  boolean emulated() {
-    return emulator != null;
-  }
-
   private void pass(Direction direction, DelayLine line, long bytes, Runnable action) {
     if (emulator == null) {
       action.run();

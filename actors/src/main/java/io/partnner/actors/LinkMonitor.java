@@ -79,7 +79,6 @@ public final class LinkMonitor extends AbstractBehavior<LinkMonitor.Command> {
   private List<ActorRef<SegmentExecutorActor.Command>> executors = List.of();
   private ActorRef<SegmentExecutorActor.Reply> downlink;
   private long nextProbeId = 1;
-  private long skipped;
 
   /** A monitor sending probes through {@code link} and its timings to {@code partitioner}. */
   static Behavior<Command> create(LinkEstimator estimator, ProbePolicy probes, EmulatedLink link,
@@ -208,7 +207,6 @@ public final class LinkMonitor extends AbstractBehavior<LinkMonitor.Command> {
     // The estimator learns from transfers in the order they were sent; one overtaken on the way (replies
     // from two cloud nodes can cross) would break that order, so it is left out.
     if (sentNanos < lastSent[lane] || completedNanos < lastCompleted[lane]) {
-      skipped++;
       return;
     }
     lastSent[lane] = sentNanos;

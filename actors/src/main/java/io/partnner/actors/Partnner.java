@@ -59,17 +59,24 @@ public final class Partnner implements AutoCloseable {
     // Checked here, where a bad value can still be one clear error, rather than inside the actors.
     PartnnerNode.strategy(settings.strategy(), model.profile(), settings, io.partnner.runtime.time.Ticker.system(),
         io.partnner.runtime.plan.PlanListener.NONE);
-    PartnnerNode.emulator(settings);
     io.partnner.runtime.exec.SegmentExecutor executor = model.newExecutor(settings.device(), settings.executor());
+    Optional<io.partnner.runtime.link.LinkEmulator> emulator;
     try {
-      PartnnerNode.warmUp(executor, model);
+      try {
+        PartnnerNode.warmUp(executor, model);
+      } catch (RuntimeException failure) {
+        throw new IllegalArgumentException("model " + model.profile().modelName()
+            + " does not run on its sample input: " + failure.getMessage(), failure);
+      }
+      // After the warm-up, so that an emulated trace starts when the node does.
+      emulator = PartnnerNode.emulator(settings);
     } catch (RuntimeException failure) {
       executor.close();
-      throw new IllegalArgumentException("model " + model.profile().modelName() + " does not run on its sample input: "
-          + failure.getMessage(), failure);
+      throw failure;
     }
-    ActorSystem<PartnnerNode.Command> system = ActorSystem.create(
-        PartnnerNode.create(Optional.of(model), Optional.of(executor), Optional.empty(), settings), SYSTEM_NAME, config);
+    ActorSystem<PartnnerNode.Command> system = ActorSystem.create(PartnnerNode.create(
+        Optional.of(new PartnnerNode.PreparedEdge(model, executor, emulator)), Optional.empty(), settings),
+        SYSTEM_NAME, config);
     try {
       joinCluster(system, config);
       Optional<PartnnerNode.EdgeRefs> refs = AskPattern.<PartnnerNode.Command, Optional<PartnnerNode.EdgeRefs>>ask(
@@ -92,7 +99,7 @@ public final class Partnner implements AutoCloseable {
   public static ActorSystem<PartnnerNode.Command> startCloud(ModelLoader loader, Config config, Optional<String> seed) {
     PartnnerSettings settings = PartnnerSettings.fromConfig(config);
     ActorSystem<PartnnerNode.Command> system = ActorSystem.create(
-        PartnnerNode.create(Optional.empty(), Optional.empty(), Optional.of(loader), settings), SYSTEM_NAME, config);
+        PartnnerNode.create(Optional.empty(), Optional.of(loader), settings), SYSTEM_NAME, config);
     if (seed.isPresent()) {
       Cluster.get(system).manager().tell(new JoinSeedNodes(List.of(AddressFromURIString.parse(seed.get()))));
     } else {

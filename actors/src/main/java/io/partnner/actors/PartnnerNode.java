@@ -50,16 +50,16 @@ public final class PartnnerNode {
 
   private PartnnerNode() {}
 
-  /**
-   * A node that is an edge for {@code edgeModel} if present (running it with {@code prepared}, or a new
-   * executor when that is empty) and a cloud host with {@code cloudLoader} if present.
-   */
-  public static Behavior<Command> create(Optional<LoadedModel> edgeModel, Optional<SegmentExecutor> prepared,
-      Optional<ModelLoader> cloudLoader, PartnnerSettings settings) {
+  /** What an edge node starts from: its model, an executor already warmed up, and the emulated link, if any. */
+  public record PreparedEdge(LoadedModel model, SegmentExecutor executor, Optional<LinkEmulator> emulator) {}
+
+  /** A node that is an edge for {@code edge} if present and a cloud host with {@code cloudLoader} if present. */
+  public static Behavior<Command> create(Optional<PreparedEdge> edge, Optional<ModelLoader> cloudLoader,
+      PartnnerSettings settings) {
     return Behaviors.setup(context -> {
       Ticker ticker = Ticker.system();
       cloudLoader.ifPresent(loader -> context.spawn(resilient(CloudHost.create(loader, settings.cloud())), "cloud-host"));
-      if (edgeModel.isEmpty()) {
+      if (edge.isEmpty()) {
         return Behaviors.receive(Command.class)
             .onMessage(GetEdge.class, get -> {
               get.replyTo().tell(Optional.empty());
@@ -71,9 +71,9 @@ public final class PartnnerNode {
             })
             .build();
       }
-      LoadedModel model = edgeModel.get();
+      LoadedModel model = edge.get().model();
       ModelProfile profile = model.profile();
-      EmulatedLink link = link(settings);
+      EmulatedLink link = edge.get().emulator().map(EmulatedLink::of).orElseGet(EmulatedLink::none);
       Optional<BulkServer> bulk = settings.bulkThreshold() < 0 ? Optional.empty()
           : Optional.of(new BulkServer(settings.host(), settings.bulkMaxHeld(), settings.bulkTtl(), ticker,
               new java.security.SecureRandom()));
@@ -88,7 +88,7 @@ public final class PartnnerNode {
       ActorRef<LinkMonitor.Command> linkMonitor = context.spawn(resilient(LinkMonitor.create(
           estimator, new ProbePolicy(settings.planner().probes(), estimator), link, partitioner, ticker)), "link-monitor");
       ActorRef<SegmentExecutorActor.Command> edgeExecutor = context.spawn(SegmentExecutorActor.create("edge", profile,
-          prepared.orElseGet(() -> model.newExecutor(settings.device(), settings.executor())), settings.maxInFlight(),
+          edge.get().executor(), settings.maxInFlight(),
           settings.serviceWeight(),
           false), "edge-executor");
       CloudHost.Provide offer = new CloudHost.Provide(profile.modelName(), profile.contentHash(), model.bytes().length,
@@ -155,10 +155,6 @@ public final class PartnnerNode {
    */
   static void warmUp(SegmentExecutor executor, LoadedModel model) {
     executor.run(0, model.profile().cuts().size() - 1, model.sampleInputs());
-  }
-
-  static EmulatedLink link(PartnnerSettings settings) {
-    return emulator(settings).map(EmulatedLink::of).orElseGet(EmulatedLink::none);
   }
 
   /**

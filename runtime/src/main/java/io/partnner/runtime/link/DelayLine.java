@@ -48,11 +48,6 @@ public final class DelayLine implements AutoCloseable {
     queue.add(new Item(dueNanos, order.getAndIncrement(), Objects.requireNonNull(action, "action")));
   }
 
-  /** Actions waiting. */
-  public int pending() {
-    return queue.size();
-  }
-
   private void loop() {
     while (!closed) {
       Item item;

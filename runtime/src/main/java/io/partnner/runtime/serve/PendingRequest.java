@@ -31,7 +31,6 @@ public final class PendingRequest<R> {
   private long deadlineNanos = Long.MAX_VALUE;
   private int cloudAttempts;
   private String fallback;
-  private long fallbackStartNanos;
   private long fallbackNanos;
 
   PendingRequest(long id, R replyTo, Map<String, Tensor> inputs, Plan plan, long admittedNanos) {
@@ -135,7 +134,6 @@ public final class PendingRequest<R> {
     executorId = null;
     deadlineNanos = Long.MAX_VALUE;
     fallback = fallback == null ? reason : fallback + "; " + reason;
-    fallbackStartNanos = nowNanos;
   }
 
   /** Edge compute added after a fallback (the tail on the edge). */
@@ -158,9 +156,5 @@ public final class PendingRequest<R> {
     long down = Math.max(0, nowNanos - acked - queueNanos - cloudNanos);
     return new MeasuredLatency(edgeNanos, encodeNanos, up, queueNanos, cloudNanos, down, fallbackNanos,
         nowNanos - admittedNanos);
-  }
-
-  long fallbackStartNanos() {
-    return fallbackStartNanos;
   }
 }
