@@ -264,6 +264,7 @@ final class BenchSimCommand implements Callable<Integer> {
     }
     speedUps(out, results, EDGE_ONLY, "edge-only", "10.2x", "21.1x");
     speedUps(out, results, CLOUD_ONLY, "cloud-only", "3.2x", "6.7x");
+    fallbacks(out, results);
     convergence(out, results);
   }
 
@@ -276,6 +277,20 @@ final class BenchSimCommand implements Callable<Integer> {
     out.println(format("partnner speed-up over %s: average %.2fx, max %.2fx over %d scenarios (paper: %s average, up to %s)",
         name, Arrays.stream(speedUps).average().orElse(Double.NaN), Arrays.stream(speedUps).max().orElse(Double.NaN),
         speedUps.length, paperAverage, paperMax));
+  }
+
+  private static void fallbacks(PrintWriter out, List<SimScenarioResult> results) {
+    List<String> counts = new ArrayList<>();
+    for (int strategy = 0; strategy < STRATEGIES.size(); strategy++) {
+      long fellBack = 0;
+      for (SimScenarioResult result : results) {
+        fellBack += result.run(strategy).fallbacks();
+      }
+      counts.add(STRATEGIES.get(strategy) + " " + fellBack);
+    }
+    long requests = results.stream().mapToLong(result -> result.partnner().requests()).sum();
+    out.println(format("requests finished on the edge after missing their cloud deadline (%s; as the live gateway), of %d "
+        + "per strategy: %s", results.get(0).world().scenario().deadline(), requests, String.join(", ", counts)));
   }
 
   private static void convergence(PrintWriter out, List<SimScenarioResult> results) {

@@ -169,6 +169,11 @@ final class SimJson {
       json.writeNumber(run.latencyNanos(i));
     }
     json.writeEndArray();
+    json.writeArrayFieldStart("fell_back");
+    for (int i = 0; i < n; i++) {
+      json.writeBoolean(run.fellBack(i));
+    }
+    json.writeEndArray();
     json.writeArrayFieldStart("true_latency_ns");
     for (int i = 0; i < n; i++) {
       json.writeNumber(run.trueLatencyNanos(i));

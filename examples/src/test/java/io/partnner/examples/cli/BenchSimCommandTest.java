@@ -48,7 +48,9 @@ final class BenchSimCommandTest {
     assertThat(lines.get(header + 2)).startsWith("mobilenet_v2@0.25 x10    steps.csv");
     assertThat(outcome.out()).contains("partnner speed-up over edge-only: average ", "(paper: 10.2x average, up to 21.1x)",
         "partnner speed-up over cloud-only: average ", "(paper: 3.2x average, up to 6.7x)",
-        "convergence after steps", "more than 20%", "neurosurgeon-10 profiles every block 10 times per side");
+        "convergence after steps", "more than 20%", "neurosurgeon-10 profiles every block 10 times per side",
+        "requests finished on the edge after missing their cloud deadline (the predicted cloud part plus the largest of",
+        "of 400 per strategy: edge-only 0, cloud-only ");
     String last = lines.get(lines.size() - 1);
     assertThat(last).matches("partnner/oracle mean latency ratio \\d+\\.\\d{3}");
     double ratio = Double.parseDouble(last.substring("partnner/oracle mean latency ratio ".length()));
@@ -77,7 +79,8 @@ final class BenchSimCommandTest {
     assertThat(traced.get("best_static_plan").has("cut")).isTrue();
     for (String strategy : List.of("edge-only", "cloud-only", "neurosurgeon-10", "best-static", "partnner", "oracle")) {
       JsonNode strategyRun = traced.get("runs").get(strategy);
-      for (String field : List.of("start_ns", "cut", "codec", "latency_ns", "true_latency_ns", "oracle_latency_ns")) {
+      for (String field : List.of("start_ns", "cut", "codec", "latency_ns", "fell_back", "true_latency_ns",
+          "oracle_latency_ns")) {
         assertThat(strategyRun.get(field)).as(strategy + " " + field).hasSize(200);
       }
     }

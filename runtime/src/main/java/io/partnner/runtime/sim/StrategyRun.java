@@ -15,6 +15,7 @@ public final class StrategyRun {
   private final long[] startNanos;
   private final Plan[] plans;
   private final long[] latencyNanos;
+  private final boolean[] fellBack;
   private final long[] trueNanos;
   private final long[] inForceNanos;
   private final long[] oracleNanos;
@@ -24,11 +25,12 @@ public final class StrategyRun {
   private final long observations;
 
   StrategyRun(SimulatedWorld world, String strategy, long[] startNanos, Plan[] plans, Plan[] inForce,
-      long[] latencyNanos, long probeBytesUp, long probeBytesDown, long observations) {
+      long[] latencyNanos, boolean[] fellBack, long probeBytesUp, long probeBytesDown, long observations) {
     this.strategy = strategy;
     this.startNanos = startNanos;
     this.plans = plans;
     this.latencyNanos = latencyNanos;
+    this.fellBack = fellBack;
     this.probeBytesUp = probeBytesUp;
     this.probeBytesDown = probeBytesDown;
     this.observations = observations;
@@ -105,6 +107,20 @@ public final class StrategyRun {
   /** The latency request {@code i} had in the run (noise and queueing included). */
   public long latencyNanos(int i) {
     return latencyNanos[i];
+  }
+
+  /** Whether request {@code i} missed its cloud deadline and was finished on the edge. */
+  public boolean fellBack(int i) {
+    return fellBack[i];
+  }
+
+  /** Requests that missed their cloud deadline and were finished on the edge. */
+  public int fallbacks() {
+    int count = 0;
+    for (boolean back : fellBack) {
+      count += back ? 1 : 0;
+    }
+    return count;
   }
 
   /** The true expected latency of request {@code i}'s plan at its start. */
