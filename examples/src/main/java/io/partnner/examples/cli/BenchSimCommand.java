@@ -295,6 +295,7 @@ final class BenchSimCommand implements Callable<Integer> {
 
   private static void convergence(PrintWriter out, List<SimScenarioResult> results) {
     List<Convergence> steps = new ArrayList<>();
+    List<String> unsettled = new ArrayList<>();
     List<Convergence> starts = new ArrayList<>();
     List<Convergence> neurosurgeonStarts = new ArrayList<>();
     for (SimScenarioResult result : results) {
@@ -305,6 +306,10 @@ final class BenchSimCommand implements Callable<Integer> {
           starts.add(convergence);
         } else if (movedOracle(result.world(), previous, step.atNanos())) {
           steps.add(convergence);
+          if (!convergence.converged()) {
+            unsettled.add(format("%s %s %s %s step at %.1f s", result.model(), result.device(), result.link().label(),
+                step.kind().name().toLowerCase(Locale.ROOT), step.atNanos() / 1e9));
+          }
         }
         previous = step.atNanos();
       }
@@ -312,19 +317,42 @@ final class BenchSimCommand implements Callable<Integer> {
           .forEach(neurosurgeonStarts::add);
     }
     String filter = format("bandwidth or load steps where the oracle's latency differs by more than %.0f%% from that at the "
-        + "step before", 100 * STEP_FILTER);
+        + "step before; judged on the plan in force, over the requests that end before the next step", 100 * STEP_FILTER);
     if (steps.isEmpty()) {
       out.println("convergence after steps (partnner within 5% of the oracle and staying there): no " + filter);
     } else {
+      List<String> kinds = new ArrayList<>();
+      for (StepChange.Kind kind : List.of(StepChange.Kind.BANDWIDTH, StepChange.Kind.LOAD)) {
+        List<Convergence> ofKind = steps.stream().filter(c -> c.step().kind() == kind).toList();
+        if (!ofKind.isEmpty()) {
+          kinds.add(format("%s %d, median %s inferences, %.1f ms, 90th percentile %s inferences",
+              kind.name().toLowerCase(Locale.ROOT), ofKind.size(), trimmed(medianInferences(ofKind)), medianMillis(ofKind),
+              trimmed(percentileInferences(ofKind, 0.90))));
+        }
+      }
       out.println(format("convergence after steps (partnner within 5%% of the oracle and staying there; %s): %d steps, "
-          + "median %s inferences, %s ms; %d never converged before the next step", filter, steps.size(),
-          trimmed(medianInferences(steps)), format("%.1f", medianMillis(steps)),
-          steps.stream().filter(c -> !c.converged()).count()));
+          + "median %s inferences, %s ms (%s); %d never converged before the next step", filter, steps.size(),
+          trimmed(medianInferences(steps)), format("%.1f", medianMillis(steps)), String.join("; ", kinds),
+          unsettled.size()));
+      if (!unsettled.isEmpty()) {
+        out.println("not converged before the next step: " + String.join(", ", unsettled.subList(0, Math.min(10, unsettled.size())))
+            + (unsettled.size() > 10 ? format(" and %d more", unsettled.size() - 10) : ""));
+      }
     }
     out.println(format("cold start (to within 5%% of the oracle and staying there): partnner median %s inferences, %.1f ms; "
         + "neurosurgeon-%d median %s inferences, %.1f ms (its profiling included)",
         trimmed(medianInferences(starts)), medianMillis(starts), NeurosurgeonStyle.DEFAULT_PROFILING_RUNS,
         trimmed(medianInferences(neurosurgeonStarts)), medianMillis(neurosurgeonStarts)));
+  }
+
+  /** The nearest-rank {@code share} percentile of the inferences to converge. */
+  private static double percentileInferences(List<Convergence> convergences, double share) {
+    double[] values = new double[convergences.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = convergences.get(i).inferences();
+    }
+    Arrays.sort(values);
+    return values[Math.max(0, (int) Math.ceil(share * values.length) - 1)];
   }
 
   private static double meanOracleRatio(List<SimScenarioResult> results) {

@@ -49,6 +49,10 @@ public final class StrategyRun {
   /**
    * For each step, the requests until the chosen plans stay within {@link SimulatedWorld#CONVERGED_WITHIN}
    * of the oracle up to the next step: found by walking back from the last request before the next step.
+   * Requests that would still be running at the next step (by their plan's or the oracle's true latency)
+   * are not judged: the oracle's latency for them already reflects the next step, which no causal strategy
+   * can see coming, so they belong to neither step. A step whose requests all run into the next one is
+   * left out.
    */
   private List<Convergence> converge(List<StepChange> steps) {
     List<Convergence> result = new ArrayList<>();
@@ -63,20 +67,30 @@ public final class StrategyRun {
       while (end < startNanos.length && startNanos[end] < until) {
         end++;
       }
-      if (end == first) {
+      int judged = end;
+      while (judged > first && runsInto(judged - 1, until)) {
+        judged--;
+      }
+      if (judged == first) {
+        first = end;
         continue;
       }
-      int good = end;
+      int good = judged;
       while (good > first && withinOracle(good - 1)) {
         good--;
       }
-      boolean converged = good < end;
-      long nanos = !converged ? startNanos[end - 1] - step.atNanos()
+      boolean converged = good < judged;
+      long nanos = !converged ? startNanos[judged - 1] - step.atNanos()
           : good == first ? 0 : startNanos[good] - step.atNanos();
       result.add(new Convergence(step, end - first, good - first, nanos, converged));
       first = end;
     }
     return List.copyOf(result);
+  }
+
+  /** Whether request {@code i}, by its plan's or the oracle's true latency, is still running at {@code nanos}. */
+  private boolean runsInto(int i, long nanos) {
+    return nanos != Long.MAX_VALUE && startNanos[i] + Math.max(inForceNanos[i], oracleNanos[i]) > nanos;
   }
 
   /** Judged on the plan in force: an exploratory detour is counted as exploration, not as not converging. */

@@ -53,6 +53,8 @@ import java.util.SplittableRandom;
  */
 final class WorldRun {
   private static final String EXECUTOR = "cloud-1";
+  /** Mixed into the seed for the phase of the load reports, so it is not the arrival draws' first number. */
+  private static final long REPORT_PHASE_SALT = 0x5DEECE66DL;
   /** The downlink probe's request, as the live link monitor sends it. */
   private static final long PROBE_REQUEST_BYTES = 64;
 
@@ -135,7 +137,9 @@ final class WorldRun {
 
   StrategyRun run() {
     push(0, Kind.START, 0);
-    push(0, Kind.LOAD_REPORT, -1);
+    // The executor's reports keep their own rhythm, not one that happens to fall on the load steps.
+    push(new SplittableRandom(scenario.seed() ^ REPORT_PHASE_SALT).nextLong(scenario.loadReportEvery().toNanos()),
+        Kind.LOAD_REPORT, -1);
     scheduleProbe(Direction.UP);
     scheduleProbe(Direction.DOWN);
     while (answered < start.length) {
