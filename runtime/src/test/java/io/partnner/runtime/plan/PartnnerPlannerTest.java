@@ -61,7 +61,7 @@ final class PartnnerPlannerTest {
   }
 
   @Test
-  void observe_blockTimedOnBothSidesMovesTheSpeedRatio_replans() {
+  void observe_blockTimedOnBothSidesMovesTheSpeedRatio_replansAndSwitches() {
     long[] crossing = new long[41];
     java.util.Arrays.fill(crossing, 100_000);
     double[] flops = TestingProfiles.uniformFlops(41, 4e9);
@@ -70,10 +70,21 @@ final class PartnnerPlannerTest {
     PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
     List<Long> tail = java.util.Collections.nCopies(40, 10_000_000L);
     ticker.advanceNanos(1_000_000);
+    // A slow uplink: a 64-byte head in 20 ms (the RTT), then 100 kB queued behind it in 1.6 s (0.5 Mbit/s).
+    planner.observe(new Observation.TransferTimed(Direction.UP, 64, ticker.nanos(), ticker.nanos() + 20_000_000L));
+    planner.observe(new Observation.TransferTimed(Direction.UP, 100_000, ticker.nanos(), ticker.nanos() + 1_620_000_000L));
+    ticker.advanceNanos(1_620_000_000L);
     // Edge: block 0 in 40 ms (0.04 ns/FLOP); cloud: the other 40 blocks, 10 ms each (0.0025 ns/FLOP).
     planner.observe(new Observation.BlocksTimed(Side.EDGE, 0, List.of(40_000_000L), ticker.nanos()));
     planner.observe(new Observation.BlocksTimed(Side.CLOUD, 1, tail, ticker.nanos()));
     long before = planner.stats().replans();
+    Plan edgeOnly = new Plan(41, "raw");
+    // Block 0 measured, the other 40 at 16 x their 10 ms in the cloud: 6.44 s on the edge against about
+    // 2.03 s for cut 0 (20 + 1,600 ms up, 402.5 ms of cloud, the result down).
+    assertThat(planner.predicted(edgeOnly).orElseThrow().latency().edgeNanos())
+        .isCloseTo(6_440e6, org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(planner.currentPlan().cut()).isLessThan(41);
+    changes.clear();
 
     // Block 0 now timed on the cloud too, in 10 ms: the cloud's sum moves 2% (402.5 -> 410 ms), but the
     // speed ratio, from the side speeds' 16 to the shared block's 4, moves every edge estimate.
@@ -82,6 +93,11 @@ final class PartnnerPlannerTest {
     planner.observe(new Observation.BlocksTimed(Side.CLOUD, 0, all, ticker.nanos()));
 
     assertThat(planner.stats().replans()).isEqualTo(before + 1);
+    // The re-plan saw the new ratio: 40 ms + 40 x 4 x 10 ms on the edge, 1.64 s, now the fastest plan.
+    assertThat(planner.predicted(edgeOnly).orElseThrow().latency().edgeNanos())
+        .isCloseTo(1_640e6, org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(planner.currentPlan()).isEqualTo(edgeOnly);
+    assertThat(changes).extracting(PlanChange::trigger).containsExactly(PlanTrigger.PROFILE_UPDATED);
   }
 
   @Test
