@@ -25,13 +25,15 @@ import java.util.Map;
 final class SimJson {
   private SimJson() {}
 
-  static void write(Path file, List<SimScenarioResult> results, int requests, long seed) throws IOException {
+  static void write(Path file, List<SimScenarioResult> results, int requests, long seed, double maxCodecError)
+      throws IOException {
     try (OutputStream stream = Files.newOutputStream(file);
         JsonGenerator json = new JsonFactory().createGenerator(stream)) {
       json.writeStartObject();
       json.writeNumberField("requests", requests);
       json.writeNumberField("seed", seed);
       json.writeNumberField("converged_within", 1.05);
+      json.writeNumberField("max_codec_error", maxCodecError);
       json.writeArrayFieldStart("strategies");
       for (String name : BenchSimCommand.STRATEGIES) {
         json.writeString(name);

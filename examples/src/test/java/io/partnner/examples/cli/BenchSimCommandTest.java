@@ -118,6 +118,34 @@ final class BenchSimCommandTest {
   }
 
   @Test
+  void benchSim_maxCodecError_allowsLossyCodecsWithinTheMeasuredOutputErrorAndSaysSo() throws Exception {
+    Path json = dir.resolve("lossy.json");
+    Outcome outcome = run("bench", "sim", "--models", "zoo:mobilenet_v2@0.25", "--devices", "x25", "--links", "3g",
+        "--requests", "100", "--max-codec-error", "0.05", "--profile-cache", dir.resolve("profiles").toString(),
+        "--json", json.toString());
+
+    assertThat(outcome.status()).as(outcome.err()).isZero();
+    assertThat(outcome.out()).contains("lossy codecs where their measured effect on the model output is at most 0.05",
+        "requests sent with a lossy codec: partnner ");
+    JsonNode root = new ObjectMapper().readTree(json.toFile());
+    assertThat(root.get("max_codec_error").asDouble()).isEqualTo(0.05);
+    JsonNode scenario = root.get("scenarios").get(0);
+    boolean lossyCandidate = false;
+    for (JsonNode candidate : scenario.get("candidates")) {
+      String codec = candidate.get("codec").asText();
+      if (codec.startsWith("int8") || codec.equals("float16")) {
+        lossyCandidate = true;
+        double error = scenario.get("cuts").get(candidate.get("cut").asInt()).get("codecs").get(codec)
+            .get("relative_error").asDouble();
+        assertThat(error).as("%s at cut %s", codec, candidate.get("cut")).isLessThanOrEqualTo(0.05);
+      }
+    }
+    assertThat(lossyCandidate).isTrue();
+    Outcome bad = run("bench", "sim", "--models", "zoo:mobilenet_v2@0.25", "--links", "3g", "--max-codec-error", "-1");
+    assertThat(bad.err().strip()).isEqualTo("partnner sim: error: --max-codec-error must be between 0 and 1, got -1.0");
+  }
+
+  @Test
   void parseLoadSteps_secondsMillisAndBareNumbers() {
     assertThat(BenchSimCommand.parseLoadSteps("20s:8, 1500ms:2,3:0")).extracting(s -> s.atNanos() + ":" + s.queuedRequests())
         .containsExactly("20000000000:8", "1500000000:2", "3000000000:0");
