@@ -377,10 +377,22 @@ final class BenchSimCommand implements Callable<Integer> {
             + (unsettled.size() > 10 ? format(" and %d more", unsettled.size() - 10) : ""));
       }
     }
-    out.println(format("cold start (to within 5%% of the oracle and staying there): partnner median %s inferences, %.1f ms; "
-        + "neurosurgeon-%d median %s inferences, %.1f ms (its profiling included)",
-        trimmed(medianInferences(starts)), medianMillis(starts), NeurosurgeonStyle.DEFAULT_PROFILING_RUNS,
-        trimmed(medianInferences(neurosurgeonStarts)), medianMillis(neurosurgeonStarts)));
+    out.println(format("cold start (to within 5%% of the oracle and staying there): partnner median %s inferences, %.1f ms "
+        + "(mean %.1f ms, 90th percentile %.1f ms); neurosurgeon-%d median %s inferences, %.1f ms (mean %.1f ms, 90th "
+        + "percentile %.1f ms; its profiling included)",
+        trimmed(medianInferences(starts)), medianMillis(starts), meanMillis(starts), percentileMillis(starts, 0.90),
+        NeurosurgeonStyle.DEFAULT_PROFILING_RUNS, trimmed(medianInferences(neurosurgeonStarts)),
+        medianMillis(neurosurgeonStarts), meanMillis(neurosurgeonStarts), percentileMillis(neurosurgeonStarts, 0.90)));
+  }
+
+  private static double meanMillis(List<Convergence> convergences) {
+    return convergences.stream().mapToDouble(c -> c.nanos() / 1e6).average().orElse(Double.NaN);
+  }
+
+  /** The nearest-rank {@code share} percentile of the milliseconds to converge. */
+  private static double percentileMillis(List<Convergence> convergences, double share) {
+    double[] values = convergences.stream().mapToDouble(c -> c.nanos() / 1e6).sorted().toArray();
+    return values.length == 0 ? Double.NaN : values[Math.max(0, (int) Math.ceil(share * values.length) - 1)];
   }
 
   /** The nearest-rank {@code share} percentile of the inferences to converge. */
