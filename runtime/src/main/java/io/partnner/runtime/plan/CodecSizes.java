@@ -74,9 +74,10 @@ public final class CodecSizes {
   }
 
   /**
-   * Time a codec takes, per byte of the uncompressed crossing tensors.
+   * Time a codec takes, per byte of the uncompressed crossing tensors, as measured on one machine.
    *
-   * @param encodeNanosPerByte encoding on the edge
+   * @param encodeNanosPerByte encoding, which the edge does: the latency model scales it by the edge's speed
+   *     ratio when it measured it in the cloud
    * @param decodeNanosPerByte decoding in the cloud
    */
   public record Cost(String codec, double encodeNanosPerByte, double decodeNanosPerByte) {

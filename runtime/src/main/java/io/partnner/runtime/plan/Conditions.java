@@ -11,6 +11,7 @@ public final class Conditions {
   private final double downlinkMbps;
   private final double rttNanos;
   private final double queueNanos;
+  private final double edgeOverCloud;
 
   /**
    * Conditions from per-block times (block {@code i} lies between cuts {@code i} and {@code i + 1}).
@@ -20,6 +21,18 @@ public final class Conditions {
   public Conditions(
       double[] edgeBlockNanos, double[] cloudBlockNanos, double uplinkMbps, double downlinkMbps, double rttNanos,
       double queueNanos) {
+    this(edgeBlockNanos, cloudBlockNanos, uplinkMbps, downlinkMbps, rttNanos, queueNanos, 1);
+  }
+
+  /**
+   * Conditions with the edge's speed against the cloud: the edge encodes the crossing, and codec costs are
+   * measured in the cloud, so encoding takes {@code edgeOverCloud} times its measured time.
+   *
+   * @throws IllegalArgumentException as the other constructor, or for a speed ratio that is not positive and finite
+   */
+  public Conditions(
+      double[] edgeBlockNanos, double[] cloudBlockNanos, double uplinkMbps, double downlinkMbps, double rttNanos,
+      double queueNanos, double edgeOverCloud) {
     if (edgeBlockNanos.length != cloudBlockNanos.length || edgeBlockNanos.length == 0) {
       throw new IllegalArgumentException(
           "need the same, non-zero number of edge and cloud block times, got " + edgeBlockNanos.length + " and "
@@ -28,6 +41,9 @@ public final class Conditions {
     if (!(uplinkMbps > 0) || !(downlinkMbps > 0) || Double.isInfinite(uplinkMbps) || Double.isInfinite(downlinkMbps)) {
       throw new IllegalArgumentException(
           "bandwidths must be positive and finite, got up " + uplinkMbps + " and down " + downlinkMbps + " Mbit/s");
+    }
+    if (!(edgeOverCloud > 0) || Double.isInfinite(edgeOverCloud)) {
+      throw new IllegalArgumentException("edge/cloud speed ratio must be positive and finite, got " + edgeOverCloud);
     }
     checkTime("RTT", rttNanos);
     checkTime("queueing delay", queueNanos);
@@ -46,6 +62,7 @@ public final class Conditions {
     this.downlinkMbps = downlinkMbps;
     this.rttNanos = rttNanos;
     this.queueNanos = queueNanos;
+    this.edgeOverCloud = edgeOverCloud;
   }
 
   /** Number of blocks. */
@@ -81,6 +98,11 @@ public final class Conditions {
   /** Expected wait in the cloud's queue. */
   public double queueNanos() {
     return queueNanos;
+  }
+
+  /** How many times longer the edge takes for the same work as the cloud (scales the encoding). */
+  public double edgeOverCloud() {
+    return edgeOverCloud;
   }
 
   /** Nanoseconds to move {@code bytes} at {@code mbps} (10^6 bit/s). */

@@ -10,6 +10,9 @@ import java.util.Objects;
  * Design. DESIGN section 2's prediction for a plan (k, codec):
  *
  *   T = E(k) + enc + RTT + S(k, codec) / B_up + W + C(k) + R / B_down + dec,     k < n
+ *
+ * (enc: the codec's measured encoding time, which is measured in the cloud, times the edge's speed ratio:
+ * the edge does the encoding)
  *   T = E(n)                                                                      edge-only
  *
  * The candidates (every cut with every allowed codec, and edge-only) are fixed when the model is built,
@@ -173,7 +176,7 @@ public final class LatencyModel {
     if (cut == edgeOnlyCut) {
       return conditions.edgeNanos(cut);
     }
-    return conditions.edgeNanos(cut) + encodeNanos[index] + conditions.rttNanos()
+    return conditions.edgeNanos(cut) + encodeNanos[index] * conditions.edgeOverCloud() + conditions.rttNanos()
         + Conditions.wireNanos(bytes[index], conditions.uplinkMbps()) + conditions.queueNanos()
         + conditions.cloudNanos(cut) + Conditions.wireNanos(resultBytes, conditions.downlinkMbps())
         + decodeNanos[index];
@@ -187,7 +190,7 @@ public final class LatencyModel {
     }
     return new LatencyBreakdown(
         conditions.edgeNanos(cut),
-        encodeNanos[index],
+        encodeNanos[index] * conditions.edgeOverCloud(),
         conditions.rttNanos(),
         Conditions.wireNanos(bytes[index], conditions.uplinkMbps()),
         conditions.queueNanos(),

@@ -43,6 +43,7 @@ public final class NeurosurgeonStyle implements Strategy, LinkProbing {
   private long served;
   private Plan plan;
   private Conditions conditions;
+  private double speedRatio = 1;
 
   /** A baseline that profiles {@link #DEFAULT_PROFILING_RUNS} times per side. */
   public NeurosurgeonStyle(ModelProfile profile, CodecSizes sizes, PlannerSettings settings, Ticker ticker) {
@@ -142,6 +143,10 @@ public final class NeurosurgeonStyle implements Strategy, LinkProbing {
   private void freezeProfile() {
     edgeProfile = profileOf(edgeSum, edgeCount, settings.flopsPrior().edgeNanosPerFlop());
     cloudProfile = profileOf(cloudSum, cloudCount, settings.flopsPrior().cloudNanosPerFlop());
+    // The whole model profiled on both sides: how much slower the edge is, for the encoding it does.
+    double edge = java.util.Arrays.stream(edgeProfile).sum();
+    double cloud = java.util.Arrays.stream(cloudProfile).sum();
+    speedRatio = edge > 0 && cloud > 0 ? edge / cloud : 1;
   }
 
   private double[] profileOf(double[] sums, int[] counts, double priorNanosPerFlop) {
@@ -162,7 +167,8 @@ public final class NeurosurgeonStyle implements Strategy, LinkProbing {
   }
 
   private void replan() {
-    conditions = new Conditions(edgeProfile, cloudProfile, link.uplinkMbps(), link.downlinkMbps(), link.rttNanos(), 0);
+    conditions = new Conditions(edgeProfile, cloudProfile, link.uplinkMbps(), link.downlinkMbps(), link.rttNanos(), 0,
+        speedRatio);
     plan = model.best(conditions);
   }
 }

@@ -345,7 +345,8 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
     usedWaitNanos = waitNanos();
     usedLinkChanges = link.detectedChanges();
     usedSpeedRatio = blocks.speedRatio().edgeOverCloud();
-    usedConditions = new Conditions(usedEdge, usedCloud, usedUplinkMbps, usedDownlinkMbps, usedRttNanos, usedWaitNanos);
+    usedConditions = new Conditions(
+        usedEdge, usedCloud, usedUplinkMbps, usedDownlinkMbps, usedRttNanos, usedWaitNanos, usedSpeedRatio);
     return usedConditions;
   }
 

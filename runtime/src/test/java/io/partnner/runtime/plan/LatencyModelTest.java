@@ -40,6 +40,22 @@ final class LatencyModelTest {
   }
 
   @Test
+  void predict_slowerEdge_encodesAtItsSpeedAndDecodesAtTheCloudSpeed() {
+    LatencyModel model = new LatencyModel(profile, sizes, 0);
+    Conditions slowEdge = new Conditions(new double[] {10 * MS, 20 * MS, 30 * MS}, new double[] {1 * MS, 2 * MS, 3 * MS},
+        8, 4, 10 * MS, 5 * MS, 10);
+
+    LatencyBreakdown lz4 = model.predict(new Plan(1, "lz4"), slowEdge);
+
+    // The edge, ten times slower than the cloud where the codec was timed, takes 80 us to encode; decoding stays 4 us.
+    assertThat(lz4.encodeNanos()).isEqualTo(80_000);
+    assertThat(lz4.decodeNanos()).isEqualTo(4_000);
+    assertThat(lz4.totalNanos()).isCloseTo(31.164 * MS, within(1.0));
+    assertThatThrownBy(() -> new Conditions(new double[] {1}, new double[] {1}, 1, 1, 0, 0, 0))
+        .hasMessageContaining("speed ratio");
+  }
+
+  @Test
   void predict_edgeOnly_hasNoLinkOrCloudTerms() {
     LatencyModel model = new LatencyModel(profile, sizes, 0);
 
