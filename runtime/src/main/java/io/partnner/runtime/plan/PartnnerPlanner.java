@@ -44,7 +44,8 @@ import java.util.Optional;
  *   are cross-side or prior until measured, and they decide whether moving the cut pays. In each
  *   direction the exploratory plan is the fastest cut whose moved blocks include one with no fresh
  *   measurement on its new side (due at once), or else the adjacent cut (due when its moved block goes
- *   stale). Not only the adjacent cut: when the cut next door is very costly (a huge crossing tensor),
+ *   stale); towards a side that has never timed a block, the farthest such cut instead, so the first
+ *   look times as much of that side as the bound allows. Not only the adjacent cut: when the cut next door is very costly (a huge crossing tensor),
  *   the side would otherwise never be measured and a wrong prior ratio would stay unchallenged. A plan is
  *   eligible only when predicted at most explorationMaxPenalty slower than the current one. Credits
  *   accrue at explorationShare per request up to one, and an exploratory request spends one, so at most
@@ -358,14 +359,16 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
    */
   private void findNeighbours(long now) {
     int cut = model.cut(currentIndex);
-    double toCloudMax = totals[currentIndex] * (1 + maxPenalty(blocks.cloud()));
-    double toEdgeMax = totals[currentIndex] * (1 + maxPenalty(blocks.edge()));
+    boolean cloudUnmeasured = neverTimed(blocks.cloud());
+    boolean edgeUnmeasured = neverTimed(blocks.edge());
+    double toCloudMax = totals[currentIndex] * (1 + maxPenalty(cloudUnmeasured));
+    double toEdgeMax = totals[currentIndex] * (1 + maxPenalty(edgeUnmeasured));
     neighbours[0] = null;
     neighbours[1] = null;
     boolean needy = false;
     for (int target = cut - 1; target >= 0; target--) {
       needy |= !blocks.cloud().isFresh(target);
-      neighbours[0] = better(neighbours[0], needy, target, toCloudMax, now);
+      neighbours[0] = better(neighbours[0], needy, target, toCloudMax, now, cloudUnmeasured);
     }
     if (neighbours[0] == null && cut > 0) {
       neighbours[0] = adjacent(cut - 1, blocks.cloud(), cut - 1, toCloudMax, now);
@@ -373,31 +376,44 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
     needy = false;
     for (int target = cut + 1; target <= blockCount; target++) {
       needy |= !blocks.edge().isFresh(target - 1);
-      neighbours[1] = better(neighbours[1], needy, target, toEdgeMax, now);
+      neighbours[1] = better(neighbours[1], needy, target, toEdgeMax, now, edgeUnmeasured);
     }
     if (neighbours[1] == null && cut < blockCount) {
       neighbours[1] = adjacent(cut + 1, blocks.edge(), cut, toEdgeMax, now);
     }
   }
 
-  /**
-   * The penalty an exploratory plan may cost when it moves blocks to {@code side}. While that side has
-   * never timed a block, its predictions rest on the FLOPs prior and an assumed speed ratio, which can be
-   * off by several times (a prior ratio of 10 against a real 4 kept a planner on cloud-only at 1.6x the
-   * best); so one look is allowed at up to twice the current plan's latency, still within the share.
-   */
-  private double maxPenalty(BlockTimeEstimator side) {
+  private boolean neverTimed(BlockTimeEstimator side) {
     for (int block = 0; block < blockCount; block++) {
       if (side.estimate(block).isPresent()) {
-        return settings.explorationMaxPenalty();
+        return false;
       }
     }
-    return Math.max(settings.explorationMaxPenalty(), UNMEASURED_SIDE_MAX_PENALTY);
+    return true;
   }
 
-  private Neighbour better(Neighbour incumbent, boolean needy, int cut, double maxTotal, long now) {
+  /**
+   * The penalty an exploratory plan may cost when it moves blocks to a side. While that side has never
+   * timed a block, its predictions rest on the FLOPs prior and an assumed speed ratio, which can be off by
+   * several times (a prior ratio of 10 against a real 4 kept a planner on cloud-only at 1.6x the best);
+   * so one look is allowed at up to twice the current plan's latency, still within the share.
+   */
+  private double maxPenalty(boolean sideUnmeasured) {
+    return sideUnmeasured
+        ? Math.max(settings.explorationMaxPenalty(), UNMEASURED_SIDE_MAX_PENALTY)
+        : settings.explorationMaxPenalty();
+  }
+
+  /**
+   * The exploratory plan towards a side, scanning cuts away from the current one: the fastest eligible one,
+   * or, while the side has never timed a block, the farthest eligible one. That first look is the one that
+   * times the most of the side at once (a look that times one small block leaves the rest to a speed ratio
+   * resting on that block, and the side may never look good enough to be looked at again).
+   */
+  private Neighbour better(Neighbour incumbent, boolean needy, int cut, double maxTotal, long now, boolean farthest) {
     int best = fastestAt(cut);
-    if (!needy || totals[best] > maxTotal || (incumbent != null && totals[best] >= incumbent.totalNanos)) {
+    if (!needy || totals[best] > maxTotal
+        || (!farthest && incumbent != null && totals[best] >= incumbent.totalNanos)) {
       return incumbent;
     }
     return new Neighbour(model.plan(best), totals[best], Math.max(0, totals[best] - totals[currentIndex]), now);

@@ -61,6 +61,24 @@ final class PartnnerPlannerTest {
   }
 
   @Test
+  void plan_sideNeverTimed_firstLookTimesAsMuchOfItAsTheBoundAllows() {
+    // Priors: 50 ms a block on the edge, 5 ms in the cloud, 10 Mbit/s and 20 ms. Cloud-only is planned at
+    // about 173 ms; cut 1 (block 0 on the edge, the same 150 kB up) at about 223 ms; cuts 2-5 send 800 kB
+    // (over 690 ms); edge-only 300 ms, within twice cloud-only. Cut 1 would time one block of the edge, edge-only
+    // all six.
+    ModelProfile profile = TestingProfiles.profile(
+        new long[] {150_528, 150_528, 800_000, 800_000, 800_000, 800_000}, TestingProfiles.uniformFlops(6, 1e9), 4000);
+    PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(0, "raw"));
+    assertThat(planner.predicted(new Plan(1, "raw")).orElseThrow().latency().totalNanos())
+        .isLessThan(planner.predicted(new Plan(6, "raw")).orElseThrow().latency().totalNanos());
+
+    assertThat(planner.plan(0)).isEqualTo(new Plan(6, "raw"));
+    assertThat(planner.stats().exploratory()).isEqualTo(1);
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(0, "raw"));
+  }
+
+  @Test
   void observe_blockTimedOnBothSidesMovesTheSpeedRatio_replansAndSwitches() {
     long[] crossing = new long[41];
     java.util.Arrays.fill(crossing, 100_000);
