@@ -24,6 +24,7 @@ import io.partnner.runtime.sim.Scenario;
 import io.partnner.runtime.sim.SimulatedWorld;
 import io.partnner.runtime.sim.StepChange;
 import io.partnner.runtime.sim.StrategyRun;
+import io.partnner.runtime.wire.WireCodecs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -85,6 +86,12 @@ final class BenchSimCommand implements Callable<Integer> {
           + "queue ahead of every request at the cloud, until the next step; e.g. 20s:8,40s:0 (default: no load)")
   String loadSteps;
 
+  @Option(names = "--max-codec-error", paramLabel = "E",
+      description = "allow the lossy codecs (float16, int8, int8-channel) at the cuts where their measured effect on "
+          + "the model output (largest output difference over the largest output magnitude, measured once with ONNX "
+          + "Runtime and cached) is at most E; 0 keeps every strategy lossless (default ${DEFAULT-VALUE})")
+  double maxCodecError = 0;
+
   @Option(names = "--requests", paramLabel = "N", description = "requests per scenario and strategy, one after another (default ${DEFAULT-VALUE})")
   int requests = 2000;
 
@@ -109,6 +116,9 @@ final class BenchSimCommand implements Callable<Integer> {
     if (requests < 1) {
       throw new CommandFailure("--requests must be >= 1, got " + requests);
     }
+    if (!(maxCodecError >= 0) || maxCodecError > 1) {
+      throw new CommandFailure("--max-codec-error must be between 0 and 1, got " + maxCodecError);
+    }
     if (!(rttMillis >= 0) || rttMillis > 1e6) {
       throw new CommandFailure("--rtt-ms must be between 0 and 1e6, got " + rttMillis);
     }
@@ -124,19 +134,22 @@ final class BenchSimCommand implements Callable<Integer> {
     for (String modelSpec : models) {
       PartitionedModel model = PartitionedModel.analyze(ModelOptions.resolve(modelSpec), InputShapes.none());
       MeasuredProfile measured = BlockProfiler.cached(model, BlockProfiler.Settings.defaults(), cache);
+      if (maxCodecError > 0) {
+        measured = CodecOutputErrors.cached(model, cache).applyTo(measured);
+      }
       CodecSizes sizes = MeasuredCodecSizes.of(model.profile(), measured);
       for (int d = 0; d < slowdowns.size(); d++) {
         for (SimLink link : simLinks) {
           Scenario scenario = Scenario.of(measured, slowdowns.get(d), link.spec())
-              .withLoadSteps(load).withRequests(requests).withSeed(seed);
+              .withLoadSteps(load).withRequests(requests).withSeed(seed).withMaxCodecError(maxCodecError);
           results.add(simulate(model.model().name(), "x" + trimmed(slowdowns.get(d)), link,
-              new SimulatedWorld(scenario), model.profile(), sizes));
+              new SimulatedWorld(scenario), model.profile(), sizes, maxCodecError));
         }
       }
     }
-    print(out, results, load);
+    print(out, results, load, maxCodecError);
     if (json != null) {
-      write(json, () -> SimJson.write(json, results, requests, seed));
+      write(json, () -> SimJson.write(json, results, requests, seed, maxCodecError));
     }
     if (chart != null) {
       SimScenarioResult charted = results.stream().filter(BenchSimCommand::changes).findFirst().orElse(results.get(0));
@@ -150,8 +163,8 @@ final class BenchSimCommand implements Callable<Integer> {
   }
 
   private static SimScenarioResult simulate(String model, String device, SimLink link, SimulatedWorld world,
-      ModelProfile profile, CodecSizes sizes) {
-    PlannerSettings settings = PlannerSettings.DEFAULT;
+      ModelProfile profile, CodecSizes sizes, double maxCodecError) {
+    PlannerSettings settings = PlannerSettings.DEFAULT.withMaxCodecError(maxCodecError);
     // A fresh strategy per run: each must start knowing nothing of the scenario.
     StrategyRun edgeOnly = world.run(new EdgeOnly(profile));
     StrategyRun cloudOnly = world.run(ClockedStrategy.of(ticker -> new CloudOnly(profile, sizes, settings, ticker)));
@@ -233,15 +246,21 @@ final class BenchSimCommand implements Callable<Integer> {
     return steps;
   }
 
-  private static void print(PrintWriter out, List<SimScenarioResult> results, List<LoadStep> load) {
+  private static void print(PrintWriter out, List<SimScenarioResult> results, List<LoadStep> load, double maxCodecError) {
     SimScenarioResult first = results.get(0);
     out.println(format("bench sim: %d scenarios (models x devices x links), %d requests each, one after another; seed %d; "
         + "block times drawn around the means measured with ONNX Runtime on this machine (the cloud), edge = cloud x slowdown",
         results.size(), first.world().scenario().requests(), first.world().scenario().seed()));
-    out.println(format("cloud load: %s; lossless codecs only; neurosurgeon-%d profiles every block %d times per side "
+    String codecs = maxCodecError > 0
+        ? format("lossy codecs where their measured effect on the model output is at most %s", trimmedError(maxCodecError))
+        : "lossless codecs only";
+    out.println(format("cloud load: %s; %s; neurosurgeon-%d profiles every block %d times per side "
         + "before serving (those requests count); best-static: one plan chosen with hindsight; oracle: the best plan "
-        + "for the true conditions at each request", load.isEmpty() ? "none" : describe(load),
+        + "for the true conditions at each request", load.isEmpty() ? "none" : describe(load), codecs,
         NeurosurgeonStyle.DEFAULT_PROFILING_RUNS, NeurosurgeonStyle.DEFAULT_PROFILING_RUNS));
+    if (maxCodecError > 0) {
+      lossyUse(out, results);
+    }
     int modelWidth = Math.max(5, results.stream().mapToInt(r -> r.model().length()).max().orElse(0));
     int linkWidth = Math.max(4, results.stream().mapToInt(r -> r.link().label().length()).max().orElse(0));
     String head = "%-" + modelWidth + "s %-6s %-" + linkWidth + "s";
@@ -264,6 +283,7 @@ final class BenchSimCommand implements Callable<Integer> {
     }
     speedUps(out, results, EDGE_ONLY, "edge-only", "10.2x", "21.1x");
     speedUps(out, results, CLOUD_ONLY, "cloud-only", "3.2x", "6.7x");
+    fallbacks(out, results);
     convergence(out, results);
   }
 
@@ -278,8 +298,42 @@ final class BenchSimCommand implements Callable<Integer> {
         speedUps.length, paperAverage, paperMax));
   }
 
+  /** How often partnner and the oracle used a lossy codec, so the bound's effect is visible. */
+  private static void lossyUse(PrintWriter out, List<SimScenarioResult> results) {
+    long partnner = 0;
+    long oracle = 0;
+    long requests = 0;
+    for (SimScenarioResult result : results) {
+      for (int i = 0; i < result.partnner().requests(); i++) {
+        partnner += WireCodecs.byName(result.partnner().plan(i).codec()).lossy() ? 1 : 0;
+        oracle += WireCodecs.byName(result.oracle().plan(i).codec()).lossy() ? 1 : 0;
+      }
+      requests += result.partnner().requests();
+    }
+    out.println(format("requests sent with a lossy codec: partnner %d, oracle %d, of %d each", partnner, oracle, requests));
+  }
+
+  private static String trimmedError(double error) {
+    return java.math.BigDecimal.valueOf(error).stripTrailingZeros().toPlainString();
+  }
+
+  private static void fallbacks(PrintWriter out, List<SimScenarioResult> results) {
+    List<String> counts = new ArrayList<>();
+    for (int strategy = 0; strategy < STRATEGIES.size(); strategy++) {
+      long fellBack = 0;
+      for (SimScenarioResult result : results) {
+        fellBack += result.run(strategy).fallbacks();
+      }
+      counts.add(STRATEGIES.get(strategy) + " " + fellBack);
+    }
+    long requests = results.stream().mapToLong(result -> result.partnner().requests()).sum();
+    out.println(format("requests finished on the edge after missing their cloud deadline (%s; as the live gateway), of %d "
+        + "per strategy: %s", results.get(0).world().scenario().deadline(), requests, String.join(", ", counts)));
+  }
+
   private static void convergence(PrintWriter out, List<SimScenarioResult> results) {
     List<Convergence> steps = new ArrayList<>();
+    List<String> unsettled = new ArrayList<>();
     List<Convergence> starts = new ArrayList<>();
     List<Convergence> neurosurgeonStarts = new ArrayList<>();
     for (SimScenarioResult result : results) {
@@ -290,6 +344,10 @@ final class BenchSimCommand implements Callable<Integer> {
           starts.add(convergence);
         } else if (movedOracle(result.world(), previous, step.atNanos())) {
           steps.add(convergence);
+          if (!convergence.converged()) {
+            unsettled.add(format("%s %s %s %s step at %.1f s", result.model(), result.device(), result.link().label(),
+                step.kind().name().toLowerCase(Locale.ROOT), step.atNanos() / 1e9));
+          }
         }
         previous = step.atNanos();
       }
@@ -297,19 +355,54 @@ final class BenchSimCommand implements Callable<Integer> {
           .forEach(neurosurgeonStarts::add);
     }
     String filter = format("bandwidth or load steps where the oracle's latency differs by more than %.0f%% from that at the "
-        + "step before", 100 * STEP_FILTER);
+        + "step before; judged on the plan in force, over the requests that end before the next step", 100 * STEP_FILTER);
     if (steps.isEmpty()) {
       out.println("convergence after steps (partnner within 5% of the oracle and staying there): no " + filter);
     } else {
+      List<String> kinds = new ArrayList<>();
+      for (StepChange.Kind kind : List.of(StepChange.Kind.BANDWIDTH, StepChange.Kind.LOAD)) {
+        List<Convergence> ofKind = steps.stream().filter(c -> c.step().kind() == kind).toList();
+        if (!ofKind.isEmpty()) {
+          kinds.add(format("%s %d, median %s inferences, %.1f ms, 90th percentile %s inferences",
+              kind.name().toLowerCase(Locale.ROOT), ofKind.size(), trimmed(medianInferences(ofKind)), medianMillis(ofKind),
+              trimmed(percentileInferences(ofKind, 0.90))));
+        }
+      }
       out.println(format("convergence after steps (partnner within 5%% of the oracle and staying there; %s): %d steps, "
-          + "median %s inferences, %s ms; %d never converged before the next step", filter, steps.size(),
-          trimmed(medianInferences(steps)), format("%.1f", medianMillis(steps)),
-          steps.stream().filter(c -> !c.converged()).count()));
+          + "median %s inferences, %s ms (%s); %d never converged before the next step", filter, steps.size(),
+          trimmed(medianInferences(steps)), format("%.1f", medianMillis(steps)), String.join("; ", kinds),
+          unsettled.size()));
+      if (!unsettled.isEmpty()) {
+        out.println("not converged before the next step: " + String.join(", ", unsettled.subList(0, Math.min(10, unsettled.size())))
+            + (unsettled.size() > 10 ? format(" and %d more", unsettled.size() - 10) : ""));
+      }
     }
-    out.println(format("cold start (to within 5%% of the oracle and staying there): partnner median %s inferences, %.1f ms; "
-        + "neurosurgeon-%d median %s inferences, %.1f ms (its profiling included)",
-        trimmed(medianInferences(starts)), medianMillis(starts), NeurosurgeonStyle.DEFAULT_PROFILING_RUNS,
-        trimmed(medianInferences(neurosurgeonStarts)), medianMillis(neurosurgeonStarts)));
+    out.println(format("cold start (to within 5%% of the oracle and staying there): partnner median %s inferences, %.1f ms "
+        + "(mean %.1f ms, 90th percentile %.1f ms); neurosurgeon-%d median %s inferences, %.1f ms (mean %.1f ms, 90th "
+        + "percentile %.1f ms; its profiling included)",
+        trimmed(medianInferences(starts)), medianMillis(starts), meanMillis(starts), percentileMillis(starts, 0.90),
+        NeurosurgeonStyle.DEFAULT_PROFILING_RUNS, trimmed(medianInferences(neurosurgeonStarts)),
+        medianMillis(neurosurgeonStarts), meanMillis(neurosurgeonStarts), percentileMillis(neurosurgeonStarts, 0.90)));
+  }
+
+  private static double meanMillis(List<Convergence> convergences) {
+    return convergences.stream().mapToDouble(c -> c.nanos() / 1e6).average().orElse(Double.NaN);
+  }
+
+  /** The nearest-rank {@code share} percentile of the milliseconds to converge. */
+  private static double percentileMillis(List<Convergence> convergences, double share) {
+    double[] values = convergences.stream().mapToDouble(c -> c.nanos() / 1e6).sorted().toArray();
+    return values.length == 0 ? Double.NaN : values[Math.max(0, (int) Math.ceil(share * values.length) - 1)];
+  }
+
+  /** The nearest-rank {@code share} percentile of the inferences to converge. */
+  private static double percentileInferences(List<Convergence> convergences, double share) {
+    double[] values = new double[convergences.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = convergences.get(i).inferences();
+    }
+    Arrays.sort(values);
+    return values[Math.max(0, (int) Math.ceil(share * values.length) - 1)];
   }
 
   private static double meanOracleRatio(List<SimScenarioResult> results) {

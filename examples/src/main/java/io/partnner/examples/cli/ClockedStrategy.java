@@ -2,6 +2,7 @@ package io.partnner.examples.cli;
 
 import io.partnner.runtime.plan.Observation;
 import io.partnner.runtime.plan.Plan;
+import io.partnner.runtime.plan.Prediction;
 import io.partnner.runtime.plan.Strategy;
 import io.partnner.runtime.time.Ticker;
 import java.util.function.Function;
@@ -38,6 +39,11 @@ final class ClockedStrategy implements Strategy {
   @Override
   public java.util.Optional<Plan> planInForce() {
     return inner.planInForce();
+  }
+
+  @Override
+  public java.util.Optional<Prediction> predicted(Plan plan) {
+    return inner.predicted(plan);
   }
 
   @Override

@@ -25,13 +25,15 @@ import java.util.Map;
 final class SimJson {
   private SimJson() {}
 
-  static void write(Path file, List<SimScenarioResult> results, int requests, long seed) throws IOException {
+  static void write(Path file, List<SimScenarioResult> results, int requests, long seed, double maxCodecError)
+      throws IOException {
     try (OutputStream stream = Files.newOutputStream(file);
         JsonGenerator json = new JsonFactory().createGenerator(stream)) {
       json.writeStartObject();
       json.writeNumberField("requests", requests);
       json.writeNumberField("seed", seed);
       json.writeNumberField("converged_within", 1.05);
+      json.writeNumberField("max_codec_error", maxCodecError);
       json.writeArrayFieldStart("strategies");
       for (String name : BenchSimCommand.STRATEGIES) {
         json.writeString(name);
@@ -167,6 +169,11 @@ final class SimJson {
     json.writeArrayFieldStart("latency_ns");
     for (int i = 0; i < n; i++) {
       json.writeNumber(run.latencyNanos(i));
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("fell_back");
+    for (int i = 0; i < n; i++) {
+      json.writeBoolean(run.fellBack(i));
     }
     json.writeEndArray();
     json.writeArrayFieldStart("true_latency_ns");

@@ -48,7 +48,9 @@ final class BenchSimCommandTest {
     assertThat(lines.get(header + 2)).startsWith("mobilenet_v2@0.25 x10    steps.csv");
     assertThat(outcome.out()).contains("partnner speed-up over edge-only: average ", "(paper: 10.2x average, up to 21.1x)",
         "partnner speed-up over cloud-only: average ", "(paper: 3.2x average, up to 6.7x)",
-        "convergence after steps", "more than 20%", "neurosurgeon-10 profiles every block 10 times per side");
+        "convergence after steps", "more than 20%", "neurosurgeon-10 profiles every block 10 times per side",
+        "requests finished on the edge after missing their cloud deadline (the predicted cloud part plus the largest of",
+        "of 400 per strategy: edge-only 0, cloud-only ");
     String last = lines.get(lines.size() - 1);
     assertThat(last).matches("partnner/oracle mean latency ratio \\d+\\.\\d{3}");
     double ratio = Double.parseDouble(last.substring("partnner/oracle mean latency ratio ".length()));
@@ -77,7 +79,8 @@ final class BenchSimCommandTest {
     assertThat(traced.get("best_static_plan").has("cut")).isTrue();
     for (String strategy : List.of("edge-only", "cloud-only", "neurosurgeon-10", "best-static", "partnner", "oracle")) {
       JsonNode strategyRun = traced.get("runs").get(strategy);
-      for (String field : List.of("start_ns", "cut", "codec", "latency_ns", "true_latency_ns", "oracle_latency_ns")) {
+      for (String field : List.of("start_ns", "cut", "codec", "latency_ns", "fell_back", "true_latency_ns",
+          "oracle_latency_ns")) {
         assertThat(strategyRun.get(field)).as(strategy + " " + field).hasSize(200);
       }
     }
@@ -112,6 +115,34 @@ final class BenchSimCommandTest {
     assertThat(steps.err().strip()).isEqualTo("partnner sim: error: --load-steps: '20s-8' is not TIME:QUEUE such as 20s:8");
     Outcome none = run("bench", "sim", "--models", "zoo:mobilenet_v2@0.25");
     assertThat(none.err().strip()).isEqualTo("partnner sim: error: give at least one link: --links 3g,lte,wifi,5g and/or --trace FILE");
+  }
+
+  @Test
+  void benchSim_maxCodecError_allowsLossyCodecsWithinTheMeasuredOutputErrorAndSaysSo() throws Exception {
+    Path json = dir.resolve("lossy.json");
+    Outcome outcome = run("bench", "sim", "--models", "zoo:mobilenet_v2@0.25", "--devices", "x25", "--links", "3g",
+        "--requests", "100", "--max-codec-error", "0.05", "--profile-cache", dir.resolve("profiles").toString(),
+        "--json", json.toString());
+
+    assertThat(outcome.status()).as(outcome.err()).isZero();
+    assertThat(outcome.out()).contains("lossy codecs where their measured effect on the model output is at most 0.05",
+        "requests sent with a lossy codec: partnner ");
+    JsonNode root = new ObjectMapper().readTree(json.toFile());
+    assertThat(root.get("max_codec_error").asDouble()).isEqualTo(0.05);
+    JsonNode scenario = root.get("scenarios").get(0);
+    boolean lossyCandidate = false;
+    for (JsonNode candidate : scenario.get("candidates")) {
+      String codec = candidate.get("codec").asText();
+      if (codec.startsWith("int8") || codec.equals("float16")) {
+        lossyCandidate = true;
+        double error = scenario.get("cuts").get(candidate.get("cut").asInt()).get("codecs").get(codec)
+            .get("relative_error").asDouble();
+        assertThat(error).as("%s at cut %s", codec, candidate.get("cut")).isLessThanOrEqualTo(0.05);
+      }
+    }
+    assertThat(lossyCandidate).isTrue();
+    Outcome bad = run("bench", "sim", "--models", "zoo:mobilenet_v2@0.25", "--links", "3g", "--max-codec-error", "-1");
+    assertThat(bad.err().strip()).isEqualTo("partnner sim: error: --max-codec-error must be between 0 and 1, got -1.0");
   }
 
   @Test

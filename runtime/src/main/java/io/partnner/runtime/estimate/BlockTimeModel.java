@@ -20,7 +20,10 @@ import java.util.Objects;
  * A cross-side value rests on the ratio too, so it is labelled with the weaker of the two.
  *
  * The speed ratio (edge time / cloud time) is the FLOPs-weighted median of the per-block ratios over
- * the blocks both sides have estimates for (fresh ones if there are any). A median shrugs off one
+ * the blocks both sides have estimates for: the fresh ones, as long as they carry at least a quarter of the
+ * FLOPs of all such blocks, else all of them. One small block timed on both sides a moment ago must not
+ * outvote the whole model timed on both sides a minute ago (its ratio is the noisiest, and it would set
+ * the time of every block a side has not run since). A median shrugs off one
  * block whose ratio is odd (an operator one side is poor at); weighting by FLOPs lets the blocks that
  * dominate the total decide. Without a shared block it is the ratio of the two sides' learned
  * nanoseconds per FLOP, and without that the ratio of the configured priors.
@@ -33,6 +36,9 @@ import java.util.Objects;
 
 /** Edge and cloud time of every block, measured or estimated across sides or from FLOPs. */
 public final class BlockTimeModel {
+  /** The share of the shared blocks' weight that fresh shared blocks need to set the ratio alone. */
+  private static final double FRESH_SHARE = 0.25;
+
   private final double[] flops;
   private final BlockTimeEstimator edge;
   private final BlockTimeEstimator cloud;
@@ -110,12 +116,13 @@ public final class BlockTimeModel {
 
   /** The edge-over-cloud speed ratio and what it rests on. */
   public SpeedRatio speedRatio() {
-    SpeedRatio shared = sharedRatio(true);
-    if (shared == null) {
-      shared = sharedRatio(false);
+    Shared fresh = sharedRatio(true);
+    Shared all = sharedRatio(false);
+    if (fresh != null && fresh.weight() >= FRESH_SHARE * all.weight()) {
+      return fresh.ratio();
     }
-    if (shared != null) {
-      return shared;
+    if (all != null) {
+      return all.ratio();
     }
     SideSpeed edgeSpeed = learnedSpeed(edge);
     SideSpeed cloudSpeed = learnedSpeed(cloud);
@@ -152,8 +159,8 @@ public final class BlockTimeModel {
     return List.copyOf(times);
   }
 
-  /** The weighted median of per-block ratios over shared blocks, or null when there is none. */
-  private SpeedRatio sharedRatio(boolean freshOnly) {
+  /** The weighted median of per-block ratios over shared blocks and their total weight, or null when there is none. */
+  private Shared sharedRatio(boolean freshOnly) {
     List<double[]> ratios = new ArrayList<>();
     long oldest = 0;
     double totalFlops = 0;
@@ -186,7 +193,7 @@ public final class BlockTimeModel {
         break;
       }
     }
-    return new SpeedRatio(median, Provenance.MEASURED, ratios.size(), oldest);
+    return new Shared(new SpeedRatio(median, Provenance.MEASURED, ratios.size(), oldest), totalWeight);
   }
 
   /** A side's nanoseconds per FLOP over its estimated blocks (fresh ones if any), or null. */
@@ -223,6 +230,9 @@ public final class BlockTimeModel {
   }
 
   private record SideSpeed(double nanosPerFlop, long ageNanos) {}
+
+  /** A shared-block ratio and the weight (FLOPs, or the block count without FLOPs) it rests on. */
+  private record Shared(SpeedRatio ratio, double weight) {}
 
   /** The ratio and side speeds computed once for a batch of lookups. */
   private final class View {

@@ -23,9 +23,10 @@ import java.util.Optional;
  * give RTT samples, large ones bandwidth samples; a small transfer with another queued right behind it
  * has its own time on the wire taken off at the rate that follower measures. Each estimate is a robust
  * running mean: time-weighted, outliers held back, a run of them taken as a change that drops the old
- * weight. While a transfer is
- * overdue, its bytes over the time it has been sending bound the bandwidth from above, so a collapsing
- * link shows before the transfer completes.
+ * weight. Every completed transfer also proves that the RTT is at most its duration and the bandwidth at
+ * least its bits over its duration; an estimate outside those bounds is moved onto them at once. While a
+ * transfer is overdue, its bytes over the time it has been sending bound the bandwidth from above, so a
+ * collapsing link shows before the transfer completes.
  *
  * <p>Not thread-safe: one owner (the link monitor actor) calls it.
  */
@@ -118,6 +119,16 @@ public final class LinkEstimator {
     }
     if (sampled) {
       lane.bandwidth.offer(Math.log(measuredBitsPerSecond), completedNanos);
+    }
+    if (duration > 0) {
+      // Whatever the samples said, this transfer proves two bounds: it held at least one round trip, and its
+      // bytes crossed within its duration. An estimate outside them is wrong, not noisy; after a collapse it
+      // would otherwise starve the very samples that could correct it (an RTT inflated by a stall makes
+      // every later probe look too fast to time).
+      rtt.bound(Double.NEGATIVE_INFINITY, Math.log(duration));
+      if (bits > 0) {
+        lane.bandwidth.bound(Math.log(bits / (duration / 1e9)), Double.POSITIVE_INFINITY);
+      }
     }
   }
 

@@ -87,6 +87,22 @@ final class RobustEwma {
     return Outcome.ACCEPTED;
   }
 
+  /**
+   * Moves the mean into {@code [lowest, highest]} when it lies outside: a sample proved it wrong, not merely
+   * noisy. Counts as a change (the old weight is gone); returns whether it moved. A bound is not a sample
+   * of the value, so the mean keeps its date: whoever waits for a fresh sample still waits.
+   */
+  boolean bound(double lowest, double highest) {
+    if (!known || (mean >= lowest && mean <= highest)) {
+      return false;
+    }
+    mean = mean < lowest ? lowest : highest;
+    samples = 1;
+    runLength = 0;
+    changes++;
+    return true;
+  }
+
   private static double decay(long elapsedNanos, long halfLifeNanos) {
     return 1 - Math.pow(2, -(double) elapsedNanos / halfLifeNanos);
   }

@@ -88,6 +88,11 @@ public final class Conditions {
     return bytes * 8000.0 / mbps;
   }
 
+  /** Mbit/s (10^6 bit/s) of {@code bytes} moved in {@code nanos}. */
+  static double mbps(long bytes, double nanos) {
+    return bytes * 8000.0 / nanos;
+  }
+
   private static void checkTime(String what, double nanos) {
     if (!(nanos >= 0) || Double.isInfinite(nanos)) {
       throw new IllegalArgumentException(what + " must be finite and non-negative, got " + nanos + " ns");

@@ -16,6 +16,8 @@ final class LinkView {
   private final LinkEstimator estimator;
   private final ProbePolicy probes;
   private final PlannerSettings settings;
+  /** An upper bound on the uplink from a crossing the cloud never received by its deadline; infinite without one. */
+  private double uplinkCeilingMbps = Double.POSITIVE_INFINITY;
 
   LinkView(PlannerSettings settings, Ticker ticker) {
     this.settings = settings;
@@ -30,10 +32,30 @@ final class LinkView {
   void record(Observation.TransferTimed transfer) {
     estimator.onSent(transfer.direction(), transfer.bytes(), transfer.sentNanos());
     estimator.onCompleted(transfer.direction(), transfer.completedNanos());
+    if (transfer.direction() == Direction.UP) {
+      // A completed transfer is evidence; the bound was only the absence of it.
+      uplinkCeilingMbps = Double.POSITIVE_INFINITY;
+    }
+  }
+
+  /**
+   * A crossing of {@code bytes} handed to the uplink at {@code sentNanos} had still not reached the cloud
+   * (no receipt) at {@code overdueNanos}: it has been on the wire for at least that time less a round trip,
+   * so the uplink is at most its bytes over that time, until a transfer completes again.
+   */
+  void uplinkOverdue(long bytes, long sentNanos, long overdueNanos) {
+    double elapsed = overdueNanos - sentNanos;
+    // The receipt needs half a round trip back and the crossing half a round trip of latency up; a deadline
+    // shorter than the RTT estimate still bounds the uplink by half the wait.
+    double sending = Math.max(elapsed - rttNanos(), elapsed / 2);
+    if (bytes > 0 && sending > 0) {
+      uplinkCeilingMbps = Math.min(uplinkCeilingMbps, Conditions.mbps(bytes, sending));
+    }
   }
 
   double uplinkMbps() {
-    return estimator.estimate(Direction.UP).map(LinkEstimate::mbps).orElse(settings.priorUplinkMbps());
+    double estimate = estimator.estimate(Direction.UP).map(LinkEstimate::mbps).orElse(settings.priorUplinkMbps());
+    return Math.min(estimate, uplinkCeilingMbps);
   }
 
   double downlinkMbps() {

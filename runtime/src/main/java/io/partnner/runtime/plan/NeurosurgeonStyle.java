@@ -42,6 +42,7 @@ public final class NeurosurgeonStyle implements Strategy, LinkProbing {
   private double[] cloudProfile;
   private long served;
   private Plan plan;
+  private Conditions conditions;
 
   /** A baseline that profiles {@link #DEFAULT_PROFILING_RUNS} times per side. */
   public NeurosurgeonStyle(ModelProfile profile, CodecSizes sizes, PlannerSettings settings, Ticker ticker) {
@@ -102,6 +103,17 @@ public final class NeurosurgeonStyle implements Strategy, LinkProbing {
     }
   }
 
+  /** Its prediction from the frozen profile and the live link; none while it is still profiling. */
+  @Override
+  public Optional<Prediction> predicted(Plan candidate) {
+    int index = model.indexOf(Objects.requireNonNull(candidate, "candidate"));
+    if (conditions == null || index < 0) {
+      return Optional.empty();
+    }
+    double fallback = conditions.edgeNanos(conditions.blockCount()) - conditions.edgeNanos(candidate.cut());
+    return Optional.of(new Prediction(model.breakdown(index, conditions), fallback));
+  }
+
   @Override
   public Optional<Probe> pollProbe(Direction direction, long nowNanos) {
     return link.pollProbe(direction, nowNanos);
@@ -150,7 +162,7 @@ public final class NeurosurgeonStyle implements Strategy, LinkProbing {
   }
 
   private void replan() {
-    plan = model.best(new Conditions(
-        edgeProfile, cloudProfile, link.uplinkMbps(), link.downlinkMbps(), link.rttNanos(), 0));
+    conditions = new Conditions(edgeProfile, cloudProfile, link.uplinkMbps(), link.downlinkMbps(), link.rttNanos(), 0);
+    plan = model.best(conditions);
   }
 }

@@ -32,6 +32,13 @@ import java.util.Optional;
  * - Hysteresis: the best candidate replaces the plan in force only when its predicted gain exceeds both
  *   switchGainRelative of the current prediction and switchGainAbsolute. Noise that moves predictions by
  *   a few percent cannot flap the plan; a real change moves them by much more.
+ * - Overdue answers: a request whose answer missed the deadline its prediction set (CloudDeadline) is
+ *   evidence the moment it happens, long before the stuck transfer completes and can be timed. Without a
+ *   receipt from the cloud, the crossing's bytes over the time it has been on the uplink bound the uplink
+ *   bandwidth until a transfer completes again. With one, the part after arrival (queue, tail, the way
+ *   back) took longer than predicted by at least the overrun, which every cloud plan would share: it is
+ *   added to the expected wait until an answer or a downlink transfer comes through. Either way the planner
+ *   re-plans at once (CLOUD_OVERDUE), so the next request does not walk into the same stall.
  * - Bounded exploration: a cut below the current one times blocks in the cloud that the current cut
  *   runs on the edge, a cut above times blocks on the edge that it runs in the cloud; those estimates
  *   are cross-side or prior until measured, and they decide whether moving the cut pays. In each
@@ -70,6 +77,9 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
   private double usedRttNanos;
   private double usedWaitNanos;
   private long usedLinkChanges;
+  private Conditions usedConditions;
+  /** Extra wait at the cloud or on the way back, from an answer overdue after its crossing arrived. */
+  private double overdueWaitNanos;
 
   private int currentIndex = -1;
   private LatencyBreakdown predicted;
@@ -149,9 +159,14 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
       onBlocksTimed(timed);
     } else if (observation instanceof Observation.TransferTimed transfer) {
       link.record(transfer);
-      if (linkChanged()) {
+      if (transfer.direction() == Direction.DOWN) {
+        overdueWaitNanos = 0;
+      }
+      if (linkChanged() || waitChanged()) {
         replan(PlanTrigger.LINK_CHANGED);
       }
+    } else if (observation instanceof Observation.CloudOverdue overdue) {
+      onOverdue(overdue);
     } else if (observation instanceof Observation.LoadReported report) {
       ExecutorLoad reported = load.report(report.executorId(), report.queueLength(), report.meanServiceNanos());
       if (reported.changeDetected() || waitChanged()) {
@@ -159,6 +174,22 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
       }
     }
     // RequestCompleted carries nothing the estimators lack: its terms were observed one by one.
+  }
+
+  /**
+   * The prediction for {@code plan} under the estimates of the last re-plan; empty when it is not a
+   * candidate. The edge fallback is the tail's estimated edge time plus decoding at the learned speed ratio.
+   */
+  @Override
+  public Optional<Prediction> predicted(Plan plan) {
+    int index = model.indexOf(Objects.requireNonNull(plan, "plan"));
+    if (index < 0) {
+      return Optional.empty();
+    }
+    LatencyBreakdown latency = model.breakdown(index, usedConditions);
+    double fallback = usedConditions.edgeNanos(blockCount) - usedConditions.edgeNanos(plan.cut())
+        + latency.decodeNanos() * usedSpeedRatio;
+    return Optional.of(new Prediction(latency, fallback));
   }
 
   @Override
@@ -191,6 +222,27 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
     return model.candidates();
   }
 
+  private void onOverdue(Observation.CloudOverdue overdue) {
+    if (overdue.ackedNanos().isEmpty()) {
+      link.uplinkOverdue(overdue.bytes(), overdue.sentNanos(), overdue.atNanos());
+    } else {
+      int index = model.indexOf(overdue.plan());
+      if (index >= 0 && overdue.plan().cut() < model.edgeOnlyCut()) {
+        LatencyBreakdown expected = model.breakdown(index, usedConditions);
+        // The crossing arrived half a round trip before its receipt came back; from there the queue, the
+        // decoding, the tail and the way back were predicted to take this long.
+        double arrived = overdue.ackedNanos().getAsLong() - expected.rttNanos() / 2;
+        double predictedAfterArrival = expected.queueNanos() + expected.decodeNanos() + expected.cloudNanos()
+            + expected.rttNanos() / 2 + expected.downlinkNanos();
+        double overrun = overdue.atNanos() - arrived - predictedAfterArrival;
+        // The prediction already held any earlier overdue wait; this overrun comes on top of it.
+        double included = Math.max(0, expected.queueNanos() - waitWithoutOverdue());
+        overdueWaitNanos = Math.max(overdueWaitNanos, included + Math.max(0, overrun));
+      }
+    }
+    replan(PlanTrigger.CLOUD_OVERDUE);
+  }
+
   private void onBlocksTimed(Observation.BlocksTimed timed) {
     List<Long> times = timed.blockNanos();
     int from = timed.fromCut();
@@ -203,6 +255,13 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
       return;
     }
     boolean edge = timed.side() == Side.EDGE;
+    if (!edge && overdueWaitNanos > 0) {
+      // An answer came through: whatever held the overdue one back has let go.
+      overdueWaitNanos = 0;
+      if (waitChanged()) {
+        replan(PlanTrigger.CLOUD_LOAD_CHANGED);
+      }
+    }
     BlockTimeEstimator side = edge ? blocks.edge() : blocks.cloud();
     double[] used = edge ? usedEdge : usedCloud;
     boolean step = false;
@@ -237,6 +296,10 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
   }
 
   private double waitNanos() {
+    return waitWithoutOverdue() + overdueWaitNanos;
+  }
+
+  private double waitWithoutOverdue() {
     return load.best().map(ExecutorLoad::waitNanos).orElse(0.0);
   }
 
@@ -282,7 +345,8 @@ public final class PartnnerPlanner implements Strategy, LinkProbing {
     usedWaitNanos = waitNanos();
     usedLinkChanges = link.detectedChanges();
     usedSpeedRatio = blocks.speedRatio().edgeOverCloud();
-    return new Conditions(usedEdge, usedCloud, usedUplinkMbps, usedDownlinkMbps, usedRttNanos, usedWaitNanos);
+    usedConditions = new Conditions(usedEdge, usedCloud, usedUplinkMbps, usedDownlinkMbps, usedRttNanos, usedWaitNanos);
+    return usedConditions;
   }
 
   /**

@@ -9,5 +9,7 @@ public enum PlanTrigger {
   /** The expected cloud queueing delay moved beyond its threshold, or a load change was detected. */
   CLOUD_LOAD_CHANGED,
   /** Block time estimates moved materially, or a block time change was detected. */
-  PROFILE_UPDATED
+  PROFILE_UPDATED,
+  /** A cloud answer missed the deadline its prediction set: the link or the cloud is slower than believed. */
+  CLOUD_OVERDUE
 }

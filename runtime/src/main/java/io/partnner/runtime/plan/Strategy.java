@@ -26,4 +26,12 @@ public interface Strategy {
   default java.util.Optional<Plan> planInForce() {
     return java.util.Optional.empty();
   }
+
+  /**
+   * What this strategy predicts for {@code plan} now, if it predicts latencies at all; the gateway sizes a
+   * request's cloud deadline from it ({@link CloudDeadline}).
+   */
+  default java.util.Optional<Prediction> predicted(Plan plan) {
+    return java.util.Optional.empty();
+  }
 }

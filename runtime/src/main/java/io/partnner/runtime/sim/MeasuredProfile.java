@@ -41,8 +41,10 @@ public record MeasuredProfile(
    * @param bytes bytes on the link, headers included
    * @param encodeNanos time to encode them on this machine
    * @param decodeNanos time to decode them on this machine
-   * @param relativeError largest error over the crossing tensors, relative to their largest magnitude
-   *     (0 for a lossless codec); measured on the crossing tensors, not on the model output
+   * @param relativeError the codec's error that a lossy codec's bound is held against (0 for a lossless
+   *     codec): as the block profiler measures it, the largest error over the crossing tensors relative to
+   *     their largest magnitude; {@code bench sim --max-codec-error} replaces it with the measured effect on
+   *     the model output before any strategy sees it
    */
   public record CodecCost(long bytes, double encodeNanos, double decodeNanos, double relativeError) {
     /** Checks the values. */

@@ -1,5 +1,6 @@
 package io.partnner.runtime.sim;
 
+import io.partnner.runtime.plan.CloudDeadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +23,8 @@ import java.util.Objects;
  * @param loadReportEvery how often the cloud executor reports its load
  * @param probes true to probe an idle link direction as the link monitor does
  * @param maxCodecError largest relative error of a lossy codec the oracle may use (0: lossless only)
+ * @param deadline how long the edge waits for a cloud answer before it finishes the request itself, from
+ *     the strategy's prediction (as the live gateway does)
  */
 public record Scenario(
     MeasuredProfile profile,
@@ -35,7 +38,8 @@ public record Scenario(
     boolean noise,
     Duration loadReportEvery,
     boolean probes,
-    double maxCodecError) {
+    double maxCodecError,
+    CloudDeadline deadline) {
 
   /** Checks every value and sorts the load steps. */
   public Scenario {
@@ -43,6 +47,7 @@ public record Scenario(
     Objects.requireNonNull(link, "link");
     Objects.requireNonNull(arrivals, "arrivals");
     Objects.requireNonNull(loadReportEvery, "loadReportEvery");
+    Objects.requireNonNull(deadline, "deadline");
     if (!(slowdown >= 1) || Double.isInfinite(slowdown)) {
       throw new IllegalArgumentException("edge slowdown must be a finite factor >= 1, got " + slowdown);
     }
@@ -66,65 +71,71 @@ public record Scenario(
   /**
    * Defaults: no cloud load (other requests, when added, take the whole model's measured time), 1,000
    * requests one after another, seed 1, measured noise, a load report every 100 ms, probing, lossless
-   * codecs only.
+   * codecs only, the default cloud deadline.
    */
   public static Scenario of(MeasuredProfile profile, double slowdown, LinkSpec link) {
     return new Scenario(profile, slowdown, link, List.of(), Math.round(profile.totalMeanNanos()), 1000,
-        Arrivals.closedLoop(Duration.ZERO), 1, true, Duration.ofMillis(100), true, 0);
+        Arrivals.closedLoop(Duration.ZERO), 1, true, Duration.ofMillis(100), true, 0, CloudDeadline.DEFAULT);
   }
 
   /** The same with another cloud-load schedule. */
   public Scenario withLoadSteps(List<LoadStep> steps) {
     return new Scenario(profile, slowdown, link, steps, backgroundServiceNanos, requests, arrivals, seed, noise,
-        loadReportEvery, probes, maxCodecError);
+        loadReportEvery, probes, maxCodecError, deadline);
   }
 
   /** The same with another service time for the other requests at the cloud. */
   public Scenario withBackgroundServiceNanos(long nanos) {
     return new Scenario(profile, slowdown, link, loadSteps, nanos, requests, arrivals, seed, noise,
-        loadReportEvery, probes, maxCodecError);
+        loadReportEvery, probes, maxCodecError, deadline);
   }
 
   /** The same with another request count. */
   public Scenario withRequests(int count) {
     return new Scenario(profile, slowdown, link, loadSteps, backgroundServiceNanos, count, arrivals, seed, noise,
-        loadReportEvery, probes, maxCodecError);
+        loadReportEvery, probes, maxCodecError, deadline);
   }
 
   /** The same with other arrivals. */
   public Scenario withArrivals(Arrivals newArrivals) {
     return new Scenario(profile, slowdown, link, loadSteps, backgroundServiceNanos, requests, newArrivals, seed, noise,
-        loadReportEvery, probes, maxCodecError);
+        loadReportEvery, probes, maxCodecError, deadline);
   }
 
   /** The same with another seed. */
   public Scenario withSeed(long newSeed) {
     return new Scenario(profile, slowdown, link, loadSteps, backgroundServiceNanos, requests, arrivals, newSeed, noise,
-        loadReportEvery, probes, maxCodecError);
+        loadReportEvery, probes, maxCodecError, deadline);
   }
 
   /** The same with block-time noise on or off. */
   public Scenario withNoise(boolean on) {
     return new Scenario(profile, slowdown, link, loadSteps, backgroundServiceNanos, requests, arrivals, seed, on,
-        loadReportEvery, probes, maxCodecError);
+        loadReportEvery, probes, maxCodecError, deadline);
   }
 
   /** The same with another load-report period. */
   public Scenario withLoadReportEvery(Duration period) {
     return new Scenario(profile, slowdown, link, loadSteps, backgroundServiceNanos, requests, arrivals, seed, noise,
-        period, probes, maxCodecError);
+        period, probes, maxCodecError, deadline);
   }
 
   /** The same with link probing on or off. */
   public Scenario withProbes(boolean on) {
     return new Scenario(profile, slowdown, link, loadSteps, backgroundServiceNanos, requests, arrivals, seed, noise,
-        loadReportEvery, on, maxCodecError);
+        loadReportEvery, on, maxCodecError, deadline);
   }
 
   /** The same with another bound on lossy codecs' error. */
   public Scenario withMaxCodecError(double bound) {
     return new Scenario(profile, slowdown, link, loadSteps, backgroundServiceNanos, requests, arrivals, seed, noise,
-        loadReportEvery, probes, bound);
+        loadReportEvery, probes, bound, deadline);
+  }
+
+  /** The same with another cloud deadline. */
+  public Scenario withDeadline(CloudDeadline newDeadline) {
+    return new Scenario(profile, slowdown, link, loadSteps, backgroundServiceNanos, requests, arrivals, seed, noise,
+        loadReportEvery, probes, maxCodecError, newDeadline);
   }
 
   /** Other requests queued at the cloud executor at a time from the start of the run. */

@@ -15,6 +15,7 @@ public final class StrategyRun {
   private final long[] startNanos;
   private final Plan[] plans;
   private final long[] latencyNanos;
+  private final boolean[] fellBack;
   private final long[] trueNanos;
   private final long[] inForceNanos;
   private final long[] oracleNanos;
@@ -24,11 +25,12 @@ public final class StrategyRun {
   private final long observations;
 
   StrategyRun(SimulatedWorld world, String strategy, long[] startNanos, Plan[] plans, Plan[] inForce,
-      long[] latencyNanos, long probeBytesUp, long probeBytesDown, long observations) {
+      long[] latencyNanos, boolean[] fellBack, long probeBytesUp, long probeBytesDown, long observations) {
     this.strategy = strategy;
     this.startNanos = startNanos;
     this.plans = plans;
     this.latencyNanos = latencyNanos;
+    this.fellBack = fellBack;
     this.probeBytesUp = probeBytesUp;
     this.probeBytesDown = probeBytesDown;
     this.observations = observations;
@@ -47,6 +49,10 @@ public final class StrategyRun {
   /**
    * For each step, the requests until the chosen plans stay within {@link SimulatedWorld#CONVERGED_WITHIN}
    * of the oracle up to the next step: found by walking back from the last request before the next step.
+   * Requests that would still be running at the next step (by their plan's or the oracle's true latency)
+   * are not judged: the oracle's latency for them already reflects the next step, which no causal strategy
+   * can see coming, so they belong to neither step. A step whose requests all run into the next one is
+   * left out.
    */
   private List<Convergence> converge(List<StepChange> steps) {
     List<Convergence> result = new ArrayList<>();
@@ -61,20 +67,30 @@ public final class StrategyRun {
       while (end < startNanos.length && startNanos[end] < until) {
         end++;
       }
-      if (end == first) {
+      int judged = end;
+      while (judged > first && runsInto(judged - 1, until)) {
+        judged--;
+      }
+      if (judged == first) {
+        first = end;
         continue;
       }
-      int good = end;
+      int good = judged;
       while (good > first && withinOracle(good - 1)) {
         good--;
       }
-      boolean converged = good < end;
-      long nanos = !converged ? startNanos[end - 1] - step.atNanos()
+      boolean converged = good < judged;
+      long nanos = !converged ? startNanos[judged - 1] - step.atNanos()
           : good == first ? 0 : startNanos[good] - step.atNanos();
       result.add(new Convergence(step, end - first, good - first, nanos, converged));
       first = end;
     }
     return List.copyOf(result);
+  }
+
+  /** Whether request {@code i}, by its plan's or the oracle's true latency, is still running at {@code nanos}. */
+  private boolean runsInto(int i, long nanos) {
+    return nanos != Long.MAX_VALUE && startNanos[i] + Math.max(inForceNanos[i], oracleNanos[i]) > nanos;
   }
 
   /** Judged on the plan in force: an exploratory detour is counted as exploration, not as not converging. */
@@ -105,6 +121,20 @@ public final class StrategyRun {
   /** The latency request {@code i} had in the run (noise and queueing included). */
   public long latencyNanos(int i) {
     return latencyNanos[i];
+  }
+
+  /** Whether request {@code i} missed its cloud deadline and was finished on the edge. */
+  public boolean fellBack(int i) {
+    return fellBack[i];
+  }
+
+  /** Requests that missed their cloud deadline and were finished on the edge. */
+  public int fallbacks() {
+    int count = 0;
+    for (boolean back : fellBack) {
+      count += back ? 1 : 0;
+    }
+    return count;
   }
 
   /** The true expected latency of request {@code i}'s plan at its start. */

@@ -17,6 +17,7 @@ import io.partnner.runtime.sim.MeasuredProfile.CodecCost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
@@ -34,12 +35,31 @@ import java.util.SplittableRandom;
  * Block times are drawn per request and block from a log-normal with the measured mean and spread
  * (times slowdown on the edge), from a generator seeded by the scenario's seed and the request's index,
  * so every strategy meets the same draws (common random numbers).
+ *
+ * <p>As the live gateway does, the edge keeps each crossing it sends and gives the cloud until a deadline
+ * ({@link io.partnner.runtime.plan.CloudDeadline}, from the strategy's prediction of the plan, moved on
+ * by the cloud's receipt of the crossing) to answer.
+ * When the deadline passes first, the request is finished on the edge: it decodes the crossing and runs the
+ * tail blocks once the edge is free, so its latency is the time to the deadline plus that edge work. The
+ * strategy is told (a CloudOverdue, saying whether the cloud had acknowledged the crossing) and later sees
+ * the edge's tail times. The abandoned crossing still occupies the link and the cloud still runs it, as
+ * a message already handed to the network would be, but its acknowledgement and answer are ignored, as
+ * the gateway ignores late replies.
+ *
+ * <p>The link monitor's estimator (which sizes and paces probes) learns a transfer when it completes,
+ * sent and completed times together, as the live monitor does, skipping any that would break the order of
+ * its direction; a direction is idle for probing while no request awaits its receipt (uplink) or its answer
+ * (downlink) and no probe of that direction is out.
  */
 final class WorldRun {
   private static final String EXECUTOR = "cloud-1";
+  /** Mixed into the seed for the phase of the load reports, so it is not the arrival draws' first number. */
+  private static final long REPORT_PHASE_SALT = 0x5DEECE66DL;
+  /** The downlink probe's request, as the live link monitor sends it. */
+  private static final long PROBE_REQUEST_BYTES = 64;
 
-  private enum Kind { START, EDGE_COMPUTED, EDGE_DONE, UP_ACKED, CLOUD_ARRIVED, CLOUD_DONE, ANSWERED, LOAD_REPORT, PROBE_CHECK,
-    CLOUD_SENDS_PROBE, PROBE_DONE }
+  private enum Kind { START, EDGE_COMPUTED, EDGE_DONE, UP_ACKED, CLOUD_ARRIVED, CLOUD_DONE, ANSWERED, DEADLINE,
+    FALLBACK_DONE, LOAD_REPORT, PROBE_CHECK, CLOUD_SENDS_PROBE, PROBE_DONE }
 
   private record Event(long at, long order, Kind kind, int request, Direction direction, long bytes, long sent,
       long token) {}
@@ -64,6 +84,15 @@ final class WorldRun {
   private final long[][] cloudBlocks;
   private final long[] edgeComputedAt;
   private final long[] upSent;
+  private final long[] ackedAt;
+  private final long[] deadlineAt;
+  private final boolean[] inCloud;
+  private final boolean[] fellBack;
+  private final long[] lastRecordedSent = {Long.MIN_VALUE, Long.MIN_VALUE};
+  private final long[] lastRecordedCompleted = {Long.MIN_VALUE, Long.MIN_VALUE};
+  private final int[] probePartsOut = new int[2];
+  private int awaitingReceipt;
+  private int awaitingAnswer;
   private final long[] checkToken = new long[2];
   private final long[] probeBytes = new long[2];
   private long now;
@@ -72,7 +101,6 @@ final class WorldRun {
   private long cloudFree;
   private int started;
   private int answered;
-  private int resultsInFlight;
   private long observations;
 
   WorldRun(SimulatedWorld world, Strategy strategy) {
@@ -100,11 +128,18 @@ final class WorldRun {
     cloudBlocks = new long[count][];
     edgeComputedAt = new long[count];
     upSent = new long[count];
+    ackedAt = new long[count];
+    deadlineAt = new long[count];
+    inCloud = new boolean[count];
+    fellBack = new boolean[count];
+    java.util.Arrays.fill(ackedAt, -1);
   }
 
   StrategyRun run() {
     push(0, Kind.START, 0);
-    push(0, Kind.LOAD_REPORT, -1);
+    // The executor's reports keep their own rhythm, not one that happens to fall on the load steps.
+    push(new SplittableRandom(scenario.seed() ^ REPORT_PHASE_SALT).nextLong(scenario.loadReportEvery().toNanos()),
+        Kind.LOAD_REPORT, -1);
     scheduleProbe(Direction.UP);
     scheduleProbe(Direction.DOWN);
     while (answered < start.length) {
@@ -113,7 +148,7 @@ final class WorldRun {
       handle(event);
     }
     return new StrategyRun(
-        world, strategy.name(), start, plans, inForce, latency, probeBytes[0], probeBytes[1], observations);
+        world, strategy.name(), start, plans, inForce, latency, fellBack, probeBytes[0], probeBytes[1], observations);
   }
 
   private void handle(Event event) {
@@ -121,18 +156,19 @@ final class WorldRun {
     switch (event.kind) {
       case START -> startRequest(i);
       case EDGE_COMPUTED -> observe(new Observation.BlocksTimed(Side.EDGE, 0, list(edgeBlocks[i]), now));
-      case EDGE_DONE -> {
-        long bytes = cost(i).bytes();
-        Transfer up = link.schedule(Direction.UP, bytes, now);
-        estimator.onSent(Direction.UP, bytes, now);
-        upSent[i] = now;
-        // The cloud acknowledges on arrival; the acknowledgement takes half a round trip back.
-        push(up.finishNanos(), Kind.CLOUD_ARRIVED, i);
-        push(up.finishNanos() + world.halfRttNanos(), Kind.UP_ACKED, i);
-      }
+      case EDGE_DONE -> sendUp(i);
       case UP_ACKED -> {
-        estimator.onCompleted(Direction.UP, now);
-        observe(new Observation.TransferTimed(Direction.UP, cost(i).bytes(), upSent[i], now));
+        if (!inCloud[i]) {
+          return;
+        }
+        ackedAt[i] = now;
+        awaitingReceipt--;
+        long later = scenario.deadline().deadlineAfterReceiptNanos(deadlineAt[i], now, strategy.predicted(plans[i]));
+        if (later != deadlineAt[i]) {
+          deadlineAt[i] = later;
+          push(later, Kind.DEADLINE, i);
+        }
+        record(Direction.UP, cost(i).bytes(), upSent[i], now);
         scheduleProbe(Direction.UP);
       }
       case CLOUD_ARRIVED -> {
@@ -144,10 +180,21 @@ final class WorldRun {
       case CLOUD_DONE -> {
         // Results are not timed by the edge (it cannot tell when the cloud began sending); they only occupy the downlink.
         Transfer down = link.schedule(Direction.DOWN, profile.resultBytes(), now);
-        resultsInFlight++;
         push(down.finishNanos(), Kind.ANSWERED, i);
       }
-      case ANSWERED -> answer(i);
+      case ANSWERED -> {
+        // A late answer to a request the edge took back is ignored.
+        if (plans[i].cut() == edgeOnly || inCloud[i]) {
+          answer(i);
+        }
+      }
+      case DEADLINE -> {
+        // A receipt may have moved the deadline; only the one in force counts.
+        if (inCloud[i] && event.at == deadlineAt[i]) {
+          fallBack(i);
+        }
+      }
+      case FALLBACK_DONE -> finish(i, new Observation.BlocksTimed(Side.EDGE, plans[i].cut(), list(edgeBlocks[i]), now));
       case LOAD_REPORT -> {
         observe(new Observation.LoadReported(EXECUTOR, scenario.queuedAt(now), scenario.backgroundServiceNanos(), now));
         push(now + scenario.loadReportEvery().toNanos(), Kind.LOAD_REPORT, -1);
@@ -160,11 +207,52 @@ final class WorldRun {
         pushTransfer(tail.finishNanos(), Direction.DOWN, event.token, event.sent);
       }
       case PROBE_DONE -> {
-        estimator.onCompleted(event.direction, now);
-        observe(new Observation.TransferTimed(event.direction, event.bytes, event.sent, now));
+        probePartsOut[event.direction.ordinal()]--;
+        record(event.direction, event.bytes, event.sent, now);
         scheduleProbe(event.direction);
       }
     }
+  }
+
+  /** The head is done and encoded: the crossing goes up, with a deadline from the strategy's prediction. */
+  private void sendUp(int i) {
+    long bytes = cost(i).bytes();
+    Transfer up = link.schedule(Direction.UP, bytes, now);
+    upSent[i] = now;
+    inCloud[i] = true;
+    awaitingReceipt++;
+    awaitingAnswer++;
+    // The cloud acknowledges on arrival; the acknowledgement takes half a round trip back.
+    push(up.finishNanos(), Kind.CLOUD_ARRIVED, i);
+    push(up.finishNanos() + world.halfRttNanos(), Kind.UP_ACKED, i);
+    deadlineAt[i] = scenario.deadline().deadlineNanos(now, strategy.predicted(plans[i]));
+    push(deadlineAt[i], Kind.DEADLINE, i);
+  }
+
+  /**
+   * The deadline passed before the answer: the edge takes the request back, tells the strategy, and runs
+   * the tail itself from the crossing it kept (decoding it first), once it is free.
+   */
+  private void fallBack(int i) {
+    inCloud[i] = false;
+    fellBack[i] = true;
+    awaitingAnswer--;
+    boolean acked = ackedAt[i] >= 0;
+    if (!acked) {
+      awaitingReceipt--;
+    }
+    observe(new Observation.CloudOverdue(plans[i], cost(i).bytes(), upSent[i],
+        acked ? OptionalLong.of(ackedAt[i]) : OptionalLong.empty(), now));
+    // The tail's blocks take the edge's time: the same draws as in the cloud, times the slowdown.
+    long[] tailBlocks = new long[cloudBlocks[i].length];
+    for (int b = 0; b < tailBlocks.length; b++) {
+      tailBlocks[b] = Math.round(scenario.slowdown() * cloudBlocks[i][b]);
+    }
+    edgeBlocks[i] = tailBlocks;
+    edgeFree = Math.max(now, edgeFree) + Math.round(scenario.slowdown() * cost(i).decodeNanos()) + sum(tailBlocks);
+    push(edgeFree, Kind.FALLBACK_DONE, i);
+    scheduleProbe(Direction.UP);
+    scheduleProbe(Direction.DOWN);
   }
 
   private void startRequest(int i) {
@@ -205,13 +293,19 @@ final class WorldRun {
   private void answer(int i) {
     Plan plan = plans[i];
     if (plan.cut() == edgeOnly) {
-      observe(new Observation.BlocksTimed(Side.EDGE, 0, list(edgeBlocks[i]), edgeComputedAt[i]));
+      finish(i, new Observation.BlocksTimed(Side.EDGE, 0, list(edgeBlocks[i]), edgeComputedAt[i]));
     } else {
-      resultsInFlight--;
-      observe(new Observation.BlocksTimed(Side.CLOUD, plan.cut(), list(cloudBlocks[i]), now));
+      inCloud[i] = false;
+      awaitingAnswer--;
+      finish(i, new Observation.BlocksTimed(Side.CLOUD, plan.cut(), list(cloudBlocks[i]), now));
     }
+  }
+
+  /** Request {@code i} is answered now, after the blocks {@code timed} says were run last. */
+  private void finish(int i, Observation.BlocksTimed timed) {
+    observe(timed);
     latency[i] = now - start[i];
-    observe(new Observation.RequestCompleted(plan, latency[i], now));
+    observe(new Observation.RequestCompleted(plans[i], latency[i], now));
     answered++;
     if (scenario.arrivals().closedLoop() && started < start.length) {
       push(now + scenario.arrivals().nextGap(arrivalRandom), Kind.START, started);
@@ -251,22 +345,24 @@ final class WorldRun {
     }
     Probe probe = due.get();
     probeBytes[direction.ordinal()] += probe.totalBytes();
-    estimator.onSent(direction, probe.headBytes(), now);
-    estimator.onSent(direction, probe.tailBytes(), now);
+    probePartsOut[direction.ordinal()] += 2;
     if (direction == Direction.UP) {
       Transfer head = link.schedule(Direction.UP, probe.headBytes(), now);
       Transfer tail = link.schedule(Direction.UP, probe.tailBytes(), now);
       pushTransfer(head.finishNanos() + world.halfRttNanos(), Direction.UP, probe.headBytes(), now);
       pushTransfer(tail.finishNanos() + world.halfRttNanos(), Direction.UP, probe.tailBytes(), now);
     } else {
-      // The request for the probe reaches the cloud half a round trip later; it then sends head and tail.
-      events.add(new Event(now + world.halfRttNanos(), order++, Kind.CLOUD_SENDS_PROBE, -1, Direction.DOWN,
+      // The request for the probe is a few dozen bytes up (queued behind any crossing still on the uplink);
+      // the cloud then sends head and tail.
+      Transfer request = link.schedule(Direction.UP, PROBE_REQUEST_BYTES, now);
+      events.add(new Event(request.finishNanos(), order++, Kind.CLOUD_SENDS_PROBE, -1, Direction.DOWN,
           probe.headBytes(), now, probe.tailBytes()));
     }
   }
 
   private boolean idle(Direction direction) {
-    return estimator.outstanding(direction) == 0 && (direction == Direction.UP || resultsInFlight == 0);
+    return probePartsOut[direction.ordinal()] == 0
+        && (direction == Direction.UP ? awaitingReceipt == 0 : awaitingAnswer == 0);
   }
 
   private void scheduleProbe(Direction direction) {
@@ -275,6 +371,22 @@ final class WorldRun {
     }
     long token = ++checkToken[direction.ordinal()];
     events.add(new Event(probes.nextProbeNanos(direction, now), order++, Kind.PROBE_CHECK, -1, direction, 0, 0, token));
+  }
+
+  /**
+   * The link monitor learns a completed transfer, and the strategy observes it, unless it would break the
+   * order of its direction (the live monitor leaves such a transfer out).
+   */
+  private void record(Direction direction, long bytes, long sentNanos, long completedNanos) {
+    int lane = direction.ordinal();
+    if (sentNanos < lastRecordedSent[lane] || completedNanos < lastRecordedCompleted[lane]) {
+      return;
+    }
+    lastRecordedSent[lane] = sentNanos;
+    lastRecordedCompleted[lane] = completedNanos;
+    estimator.onSent(direction, bytes, sentNanos);
+    estimator.onCompleted(direction, completedNanos);
+    observe(new Observation.TransferTimed(direction, bytes, sentNanos, completedNanos));
   }
 
   private void pushTransfer(long at, Direction direction, long bytes, long sent) {

@@ -120,6 +120,29 @@ final class BlockTimeModelTest {
   }
 
   @Test
+  void speedRatio_oneSmallBlockFreshlySharedAgainstAWholeModelSharedEarlier_keepsTheWholeModelsRatio() {
+    BlockTimeModel model = model(FLOPS);
+    for (int block = 0; block < FLOPS.length; block++) {
+      model.cloud().record(block, 1_000_000);
+      model.edge().record(block, 25_000_000);
+    }
+    ticker.advance(STALE_AFTER.plusSeconds(1));
+
+    // Block 0 (2e8 of 3.3e9 FLOPs, 6%) timed again on both sides, at an odd ratio of 7.
+    model.cloud().record(0, 1_000_000);
+    model.edge().record(0, 7_000_000);
+
+    SpeedRatio ratio = model.speedRatio();
+    assertThat(ratio.edgeOverCloud()).isEqualTo(25);
+    assertThat(ratio.sharedBlocks()).isEqualTo(6);
+    // Once fresh shared blocks carry a quarter of the FLOPs, they set the ratio alone: the edge did get faster.
+    model.cloud().record(2, 1_000_000);
+    model.edge().record(2, 7_000_000);
+    assertThat(model.speedRatio().sharedBlocks()).isEqualTo(2);
+    assertThat(model.speedRatio().edgeOverCloud()).isLessThan(25);
+  }
+
+  @Test
   void edgeTime_ownEstimateStaleAndOtherSideFresh_usesCrossSide() {
     BlockTimeModel model = model(FLOPS);
     model.edge().record(2, 50_000_000);

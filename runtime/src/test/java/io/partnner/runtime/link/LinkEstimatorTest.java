@@ -143,6 +143,40 @@ final class LinkEstimatorTest {
   }
 
   @Test
+  void onCompleted_afterAStallInflatedTheEstimates_oneFastTransferBoundsThemAtOnce() {
+    LinkEmulator link = LinkEmulator.ofConstant(10, 10, Duration.ofMillis(40), ticker);
+    long now = probe(link, Direction.UP, 64, 2_500, 0);
+    for (int i = 0; i < 10; i++) {
+      now = transfer(link, Direction.UP, 100_000, now) + 100 * MS;
+    }
+    // A 1-second dip of a link: the next probe's 64-byte head and 2,500-byte tail both come back after 2.5 s.
+    // After 2 s without samples the estimates are stale, so the stall is taken as news: an RTT of seconds
+    // and a bandwidth of a few kbit/s.
+    estimator.onSent(Direction.UP, 64, now);
+    estimator.onSent(Direction.UP, 2_500, now);
+    estimator.onCompleted(Direction.UP, now + 2_500 * MS);
+    estimator.onCompleted(Direction.UP, now + 2_510 * MS);
+    LinkEstimate stalled = estimator.estimate(Direction.UP, now + 2_510 * MS).orElseThrow();
+    assertThat(stalled.rttNanos()).isGreaterThan(100 * MS);
+    assertThat(stalled.mbps()).isLessThan(2.1);
+    now += 2_600 * MS;
+
+    // The link is back: a 100 kB transfer completes in 120 ms. It holds at least one round trip, so the RTT
+    // is at most 120 ms, and it moved 800 kbit in 120 ms, so the bandwidth is at least 6.67 Mbit/s.
+    estimator.onSent(Direction.UP, 100_000, now);
+    estimator.onCompleted(Direction.UP, now + 120 * MS);
+
+    LinkEstimate bounded = estimator.estimate(Direction.UP, now + 120 * MS).orElseThrow();
+    assertThat(bounded.rttNanos()).isLessThanOrEqualTo(120 * MS);
+    assertThat(bounded.mbps()).isGreaterThanOrEqualTo(0.8 / 0.120 - 1e-9);
+    assertThat(estimator.detectedChanges(Direction.UP)).isPositive();
+    // With the RTT bounded, the next probe's tail is timed again and the estimate is back at 10 Mbit/s.
+    long done = probe(link, Direction.UP, 64, 25_000, now + 200 * MS);
+    done = transfer(link, Direction.UP, 100_000, done + 100 * MS);
+    assertThat(estimator.estimate(Direction.UP, done).orElseThrow().mbps()).isCloseTo(10, within(1.0));
+  }
+
+  @Test
   void estimate_overdueTransfer_boundsTheBandwidthBeforeItCompletes() {
     LinkEmulator link = LinkEmulator.ofConstant(10, 10, Duration.ofMillis(40), ticker);
     long now = probe(link, Direction.UP, 64, 2_500, 0);

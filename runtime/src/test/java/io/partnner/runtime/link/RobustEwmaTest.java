@@ -62,4 +62,32 @@ final class RobustEwmaTest {
     assertThat(filter.offer(5.0, 2000 * MS)).isEqualTo(RobustEwma.Outcome.ACCEPTED);
     assertThat(filter.mean()).isCloseTo(5.0, within(1e-4));
   }
+
+  @Test
+  void bound_meanOutside_movesOntoTheBoundAndCountsAChangeButKeepsItsDate() {
+    RobustEwma filter = filter();
+    filter.offer(2.0, 0);
+    filter.offer(2.0, 50 * MS);
+
+    assertThat(filter.bound(Double.NEGATIVE_INFINITY, 1.5)).isTrue();
+
+    assertThat(filter.mean()).isEqualTo(1.5);
+    assertThat(filter.changes()).isEqualTo(1);
+    assertThat(filter.lastNanos()).isEqualTo(50 * MS);
+    // The old weight is gone: the next sample counts as much as a second sample would.
+    filter.offer(1.7, 60 * MS);
+    assertThat(filter.mean()).isCloseTo(1.6, within(1e-12));
+  }
+
+  @Test
+  void bound_meanInside_changesNothing() {
+    RobustEwma filter = filter();
+    filter.offer(2.0, 0);
+
+    assertThat(filter.bound(1.0, 3.0)).isFalse();
+    assertThat(filter.bound(2.0, 2.0)).isFalse();
+
+    assertThat(filter.mean()).isEqualTo(2.0);
+    assertThat(filter.changes()).isZero();
+  }
 }

@@ -52,6 +52,24 @@ final class NeurosurgeonStyleTest {
   }
 
   @Test
+  void predicted_noneWhileProfiling_thenFromTheFrozenProfile() {
+    TestingWorld world = TestingScenarios.stepWorld(ticker, SEED, 0);
+    NeurosurgeonStyle strategy = new NeurosurgeonStyle(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT,
+        ticker);
+    for (int request = 0; request < 20; request++) {
+      world.serve(strategy);
+      assertThat(strategy.predicted(new Plan(3, "raw"))).isEmpty();
+    }
+
+    world.serve(strategy);
+
+    // The noiseless profile has the true times: 129.2 ms at cut 3, and 30 + 36 + 30 ms of edge tail.
+    Prediction cut3 = strategy.predicted(new Plan(3, "raw")).orElseThrow();
+    assertThat(cut3.latency().totalNanos()).isCloseTo(129.2e6, org.assertj.core.data.Percentage.withPercentage(0.5));
+    assertThat(cut3.edgeFallbackNanos()).isCloseTo(96e6, org.assertj.core.data.Percentage.withPercentage(0.1));
+  }
+
+  @Test
   void constructor_noProfilingRuns_throws() {
     assertThatThrownBy(() -> new NeurosurgeonStyle(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT,
         ticker, 0)).hasMessageContaining("at least one run per side");

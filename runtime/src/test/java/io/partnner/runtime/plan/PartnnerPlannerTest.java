@@ -3,10 +3,12 @@ package io.partnner.runtime.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.partnner.runtime.link.Direction;
 import io.partnner.runtime.model.ModelProfile;
 import io.partnner.runtime.time.TestingTicker;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 final class PartnnerPlannerTest {
@@ -59,7 +61,7 @@ final class PartnnerPlannerTest {
   }
 
   @Test
-  void observe_blockTimedOnBothSidesMovesTheSpeedRatio_replans() {
+  void observe_blockTimedOnBothSidesMovesTheSpeedRatio_replansAndSwitches() {
     long[] crossing = new long[41];
     java.util.Arrays.fill(crossing, 100_000);
     double[] flops = TestingProfiles.uniformFlops(41, 4e9);
@@ -68,10 +70,21 @@ final class PartnnerPlannerTest {
     PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
     List<Long> tail = java.util.Collections.nCopies(40, 10_000_000L);
     ticker.advanceNanos(1_000_000);
+    // A slow uplink: a 64-byte head in 20 ms (the RTT), then 100 kB queued behind it in 1.6 s (0.5 Mbit/s).
+    planner.observe(new Observation.TransferTimed(Direction.UP, 64, ticker.nanos(), ticker.nanos() + 20_000_000L));
+    planner.observe(new Observation.TransferTimed(Direction.UP, 100_000, ticker.nanos(), ticker.nanos() + 1_620_000_000L));
+    ticker.advanceNanos(1_620_000_000L);
     // Edge: block 0 in 40 ms (0.04 ns/FLOP); cloud: the other 40 blocks, 10 ms each (0.0025 ns/FLOP).
     planner.observe(new Observation.BlocksTimed(Side.EDGE, 0, List.of(40_000_000L), ticker.nanos()));
     planner.observe(new Observation.BlocksTimed(Side.CLOUD, 1, tail, ticker.nanos()));
     long before = planner.stats().replans();
+    Plan edgeOnly = new Plan(41, "raw");
+    // Block 0 measured, the other 40 at 16 x their 10 ms in the cloud: 6.44 s on the edge against about
+    // 2.03 s for cut 0 (20 + 1,600 ms up, 402.5 ms of cloud, the result down).
+    assertThat(planner.predicted(edgeOnly).orElseThrow().latency().edgeNanos())
+        .isCloseTo(6_440e6, org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(planner.currentPlan().cut()).isLessThan(41);
+    changes.clear();
 
     // Block 0 now timed on the cloud too, in 10 ms: the cloud's sum moves 2% (402.5 -> 410 ms), but the
     // speed ratio, from the side speeds' 16 to the shared block's 4, moves every edge estimate.
@@ -80,6 +93,11 @@ final class PartnnerPlannerTest {
     planner.observe(new Observation.BlocksTimed(Side.CLOUD, 0, all, ticker.nanos()));
 
     assertThat(planner.stats().replans()).isEqualTo(before + 1);
+    // The re-plan saw the new ratio: 40 ms + 40 x 4 x 10 ms on the edge, 1.64 s, now the fastest plan.
+    assertThat(planner.predicted(edgeOnly).orElseThrow().latency().edgeNanos())
+        .isCloseTo(1_640e6, org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(planner.currentPlan()).isEqualTo(edgeOnly);
+    assertThat(changes).extracting(PlanChange::trigger).containsExactly(PlanTrigger.PROFILE_UPDATED);
   }
 
   @Test
@@ -154,6 +172,70 @@ final class PartnnerPlannerTest {
     assertThat(served).isLessThanOrEqualTo(5);
     assertThat(planner.currentPlan()).isEqualTo(new Plan(6, "raw"));
     assertThat(changes).extracting(PlanChange::trigger).containsExactly(PlanTrigger.CLOUD_LOAD_CHANGED);
+  }
+
+  @Test
+  void observe_crossingNotReceivedByItsDeadline_boundsTheUplinkAndReplansAtOnce() {
+    PartnnerPlanner planner = convergedOnCut3();
+    long sent = ticker.nanos();
+    ticker.advanceNanos(1_000_000_000L);
+
+    // 50 kB still not received a second later: at most 400 kbit over 1 s less the 20 ms RTT, 0.408 Mbit/s.
+    planner.observe(new Observation.CloudOverdue(new Plan(3, "raw"), 50_000, sent, OptionalLong.empty(), ticker.nanos()));
+
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(6, "raw"));
+    assertThat(changes).extracting(PlanChange::trigger).containsExactly(PlanTrigger.CLOUD_OVERDUE);
+    assertThat(planner.predicted(new Plan(3, "raw")).orElseThrow().latency().uplinkNanos())
+        .isCloseTo(980e6, org.assertj.core.data.Percentage.withPercentage(1));
+
+    // The next completed uplink transfer is evidence again, and it says 10 Mbit/s: back to the split.
+    long probe = ticker.nanos();
+    ticker.advanceNanos(20_200_000L);
+    planner.observe(new Observation.TransferTimed(Direction.UP, 64, probe, probe + 20_050_000L));
+    planner.observe(new Observation.TransferTimed(Direction.UP, 12_500, probe, ticker.nanos()));
+
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(3, "raw"));
+    assertThat(changes).extracting(PlanChange::trigger).containsExactly(PlanTrigger.CLOUD_OVERDUE, PlanTrigger.LINK_CHANGED);
+  }
+
+  @Test
+  void observe_answerOverdueAfterTheReceipt_waitsOutTheOverrunUntilAnAnswerComesThrough() {
+    PartnnerPlanner planner = convergedOnCut3();
+    long sent = ticker.nanos();
+    ticker.advanceNanos(1_000_000_000L);
+
+    // Received 60 ms after sending (so it arrived at 50 ms); the rest was predicted at 12 ms of tail, 10 ms
+    // back and 3.2 ms of result: 925 ms overrun, which every cloud plan would wait too.
+    planner.observe(new Observation.CloudOverdue(
+        new Plan(3, "raw"), 50_000, sent, OptionalLong.of(sent + 60_000_000L), ticker.nanos()));
+
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(6, "raw"));
+    assertThat(planner.predicted(new Plan(3, "raw")).orElseThrow().latency().queueNanos())
+        .isCloseTo(924.8e6, org.assertj.core.data.Percentage.withPercentage(1));
+    assertThat(planner.predicted(new Plan(0, "raw")).orElseThrow().latency().queueNanos())
+        .isCloseTo(924.8e6, org.assertj.core.data.Percentage.withPercentage(1));
+
+    // An answer from the cloud: whatever held the overdue one back has let go.
+    planner.observe(new Observation.BlocksTimed(Side.CLOUD, 3, List.of(3_750_000L, 4_500_000L, 3_750_000L), ticker.nanos()));
+
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(3, "raw"));
+    assertThat(planner.predicted(new Plan(3, "raw")).orElseThrow().latency().queueNanos()).isZero();
+    assertThat(changes).extracting(PlanChange::trigger)
+        .containsExactly(PlanTrigger.CLOUD_OVERDUE, PlanTrigger.CLOUD_LOAD_CHANGED);
+  }
+
+  @Test
+  void predicted_aCandidate_isItsBreakdownAndTheEdgeTimeOfItsTail() {
+    PartnnerPlanner planner = convergedOnCut3();
+
+    Prediction cut3 = planner.predicted(new Plan(3, "raw")).orElseThrow();
+
+    // By hand (see currentPlan_afterLearning_isTheAnalyticallyBestCut): 129.2 ms; the tail's blocks take
+    // 30 + 36 + 30 ms on the edge.
+    assertThat(cut3.latency().totalNanos()).isCloseTo(129.2e6, org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(cut3.edgeFallbackNanos()).isCloseTo(96e6, org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(planner.predicted(new Plan(6, "raw")).orElseThrow().edgeFallbackNanos()).isZero();
+    assertThat(planner.predicted(new Plan(3, "lz4"))).isEmpty();
   }
 
   @Test
@@ -239,6 +321,19 @@ final class PartnnerPlannerTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("3 blocks from cut 4")
         .hasMessageContaining("6 blocks");
+  }
+
+  /** A planner that served 200 requests of the noiseless step world, and is on cut 3; changes cleared. */
+  private PartnnerPlanner convergedOnCut3() {
+    TestingWorld world = TestingScenarios.stepWorld(ticker, SEED, 0);
+    ModelProfile profile = TestingScenarios.stepProfile();
+    PartnnerPlanner planner = planner(profile, CodecSizes.rawOnly(profile), PlannerSettings.DEFAULT);
+    for (int request = 0; request < 200; request++) {
+      world.serve(planner);
+    }
+    assertThat(planner.currentPlan()).isEqualTo(new Plan(3, "raw"));
+    changes.clear();
+    return planner;
   }
 
   private PartnnerPlanner planner(ModelProfile profile, CodecSizes sizes, PlannerSettings settings) {

@@ -10,6 +10,7 @@ import io.partnner.runtime.plan.Side;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 final class ObservationsTest {
   @Test
   void observationTypes_carryNoRatesOrFactors() {
-    Set<Class<?>> allowed = Set.of(long.class, int.class, List.class, Side.class, Direction.class, String.class, Plan.class);
+    Set<Class<?>> allowed = Set.of(long.class, int.class, List.class, Side.class, Direction.class, String.class, Plan.class,
+        OptionalLong.class);
     for (Class<?> type : Observation.class.getPermittedSubclasses()) {
       for (RecordComponent component : type.getRecordComponents()) {
         assertThat(allowed).as("%s.%s", type.getSimpleName(), component.getName()).contains(component.getType());

@@ -128,6 +128,28 @@ final class SimulatedWorldTest {
   }
 
   @Test
+  void run_requestRunningIntoTheNextStep_isNotJudgedAgainstAnOracleThatSawItComing() {
+    long step = 4_900 * MS;
+    SimulatedWorld unloaded = new SimulatedWorld(quiet().withRequests(40));
+    SimulatedWorld world = new SimulatedWorld(quiet().withRequests(40).withLoadSteps(List.of(new LoadStep(step, 3))));
+    // Plans for the conditions it has seen: the best plan without load until the step, then the best with it.
+    Strategy causal = new TestingStrategies.ByTime("causal", now -> (now < step ? unloaded : world).oraclePlan(now));
+
+    StrategyRun run = world.run(causal);
+
+    // Request 24 starts at 4,848 ms on cut 2 (202 ms unloaded) but reaches the cloud after the step and waits
+    // for three 60 ms requests: 382 ms. The oracle, seeing the load coming, would have stayed on the edge.
+    assertThat(run.startNanos(24)).isEqualTo(4_848 * MS);
+    assertThat(run.trueLatencyNanos(24)).isEqualTo(382 * MS);
+    assertThat(run.oracleLatencyNanos(24)).isEqualTo(240 * MS);
+    assertThat(run.convergence()).hasSize(2).allSatisfy(c -> {
+      assertThat(c.converged()).isTrue();
+      assertThat(c.inferences()).isZero();
+    });
+    assertThat(run.convergence().get(0).requests()).isEqualTo(25);
+  }
+
+  @Test
   void run_exploratoryDetours_doNotCountAgainstConvergence() {
     long step = 5_000 * MS;
     SimulatedWorld world = new SimulatedWorld(quiet().withRequests(60).withLoadSteps(List.of(new LoadStep(step, 3))));

@@ -2,9 +2,11 @@ package io.partnner.runtime.sim;
 
 import io.partnner.runtime.plan.Observation;
 import io.partnner.runtime.plan.Plan;
+import io.partnner.runtime.plan.Prediction;
 import io.partnner.runtime.plan.Strategy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongFunction;
 
 /** Trivial strategies for testing the simulator before the planner exists. */
@@ -30,6 +32,38 @@ final class TestingStrategies {
     @Override
     public Plan plan(long nowNanos) {
       return plan;
+    }
+
+    @Override
+    public void observe(Observation observation) {
+      observed.add(observation);
+    }
+  }
+
+  /** Always the same plan, predicted as given (so the edge sizes its cloud deadline from it); keeps every observation. */
+  static final class Predicting implements Strategy {
+    private final Plan plan;
+    private final Prediction prediction;
+    final List<Observation> observed = new ArrayList<>();
+
+    Predicting(Plan plan, Prediction prediction) {
+      this.plan = plan;
+      this.prediction = prediction;
+    }
+
+    @Override
+    public String name() {
+      return "predicting";
+    }
+
+    @Override
+    public Plan plan(long nowNanos) {
+      return plan;
+    }
+
+    @Override
+    public Optional<Prediction> predicted(Plan served) {
+      return served.equals(plan) ? Optional.of(prediction) : Optional.empty();
     }
 
     @Override
