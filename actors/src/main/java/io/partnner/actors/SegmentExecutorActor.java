@@ -12,6 +12,7 @@ import io.partnner.runtime.time.Ticker;
 import io.partnner.runtime.wire.EncodedTensor;
 import io.partnner.runtime.wire.WireCodec;
 import io.partnner.runtime.wire.WireCodecs;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -269,9 +270,17 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     }
     Map<String, Tensor> inputs = new LinkedHashMap<>();
     received.forEach((name, encoded) -> inputs.put(name, WireCodecs.decode(encoded)));
-    SegmentResult result = run.fromCut() == run.toCut()
-        ? new SegmentResult(inputs, List.of(), 0)
-        : executor.run(run.fromCut(), run.toCut(), inputs);
+    SegmentResult result = null;
+    try {
+      result = run.fromCut() == run.toCut()
+          ? new SegmentResult(inputs, List.of(), 0)
+          : executor.run(run.fromCut(), run.toCut(), inputs);
+    } finally {
+      // Received payloads go back to the serializer's pool for the next message, except where an output
+      // still shares their memory (a pass-through, or a raw decoding handed on unchanged).
+      Collection<Tensor> stillInUse = result == null ? List.of() : result.outputs().values();
+      received.values().forEach(encoded -> encoded.release(stillInUse));
+    }
     long encodeStart = ticker.nanos();
     Set<String> crossing = new HashSet<>();
     for (TensorSpec spec : profile.cuts().get(run.toCut()).crossing()) {

@@ -9,6 +9,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
 import io.partnner.actors.SegmentExecutorActor;
 import io.partnner.runtime.wire.EncodedTensor;
+import io.partnner.runtime.wire.ReceiveBuffers;
 import io.partnner.runtime.wire.TensorKryo;
 import io.partnner.runtime.wire.WireFormatException;
 import java.io.NotSerializableException;
@@ -46,6 +47,7 @@ public final class TensorMessageSerializer extends SerializerWithStringManifest 
 
   private final ExtendedActorSystem system;
   private final int maxTensorBytes;
+  private final ReceiveBuffers receiveBuffers;
   private final Pool<Kryo> kryos;
   private volatile ActorRefResolver resolver;
 
@@ -58,12 +60,22 @@ public final class TensorMessageSerializer extends SerializerWithStringManifest 
           "partnner.wire.max-tensor-bytes must be in 1.." + (Integer.MAX_VALUE - 64) + ", got " + configured);
     }
     this.maxTensorBytes = (int) configured;
+    long pooled = system.settings().config().getBytes("partnner.wire.receive-buffer-bytes");
+    if (pooled < 0) {
+      throw new IllegalArgumentException("partnner.wire.receive-buffer-bytes must not be negative, got " + pooled);
+    }
+    this.receiveBuffers = new ReceiveBuffers(pooled);
     this.kryos = new Pool<>(true, false, 64) {
       @Override
       protected Kryo create() {
-        return TensorKryo.newKryo(maxTensorBytes);
+        return TensorKryo.newKryo(maxTensorBytes, receiveBuffers);
       }
     };
+  }
+
+  /** The arrays received tensor payloads are read into; executors give them back after a run. */
+  public ReceiveBuffers receiveBuffers() {
+    return receiveBuffers;
   }
 
   @Override

@@ -78,10 +78,19 @@ final class BenchLiveCommand implements Callable<Integer> {
 
   private record Link(String label, String live, SimLink sim) {}
 
-  /** One scenario's live and simulated mean latencies per strategy, in the order of {@link #STRATEGIES}. */
-  record Row(String model, String device, String link, double[] liveMillis, double[] simMillis, int cloudServed) {
+  /**
+   * One scenario's live and simulated mean latencies per strategy, in the order of {@link #STRATEGIES}:
+   * simulated once from the stored profile and the nominal device, once with the device as the live edge
+   * measured it ({@code deviceFactor} times the stored profile's whole-model time).
+   */
+  record Row(String model, String device, String link, double[] liveMillis, double[] simMillis,
+      double deviceFactor, double[] simMeasuredDeviceMillis, int cloudServed) {
     double ratio(int strategy) {
       return liveMillis[strategy] / simMillis[strategy];
+    }
+
+    double measuredDeviceRatio(int strategy) {
+      return liveMillis[strategy] / simMeasuredDeviceMillis[strategy];
     }
   }
 
@@ -97,9 +106,16 @@ final class BenchLiveCommand implements Callable<Integer> {
     Path cache = profileCache != null ? profileCache : Path.of(System.getProperty("user.home"), ".cache", "partnner", "profiles");
     out.println(format("bench live: %d requests per scenario and strategy, one after another; an edge and a cloud node "
         + "(actor systems in this process, Artery over loopback TCP); device and link emulated on the edge and measured, "
-        + "never told; sim = the simulator's prediction from block times measured on this machine", requests));
-    out.println(format("%-18s %-6s %-22s %s %s %8s %8s %8s", "model", "device", "link",
-        header("live "), header("sim "), "p live/sim", "vs edge", "vs cloud"));
+        + "never told", requests));
+    out.println("sim = the simulator's prediction from the block times stored for this machine, times the nominal device "
+        + "factor");
+    out.println("dev = the emulated device as the live edge measured it: its compute time over every request the edge "
+        + "computed, in all three strategies, against the stored profile (x1.00 = exactly the nominal factor);");
+    out.println("sim@dev = the simulator's prediction with that device: the emulated device's speed on this shared "
+        + "machine varies from run to run, and sim@dev checks the rest of the model (link, queue, planner, runtime)");
+    out.println(format("%-18s %-6s %-22s %s %s %8s %s %10s %14s %8s %8s", "model", "device", "link",
+        header("live "), header("sim "), "dev", header("sim@dev "), "p live/sim", "p live/sim@dev", "vs edge",
+        "vs cloud"));
     List<Row> rows = new ArrayList<>();
     for (String modelSpec : models) {
       PartitionedModel model = PartitionedModel.analyze(ModelOptions.resolve(modelSpec), InputShapes.none());
@@ -112,9 +128,10 @@ final class BenchLiveCommand implements Callable<Integer> {
           for (Link link : linkList) {
             Row row = scenario(model, measured, seed, device, slowdown, link);
             rows.add(row);
-            out.println(format("%-18s %-6s %-22s %s %s %10.3f %7.2fx %7.2fx", row.model(), row.device(), row.link(),
-                columns(row.liveMillis()), columns(row.simMillis()), row.ratio(2), row.liveMillis()[0] / row.liveMillis()[2],
-                row.liveMillis()[1] / row.liveMillis()[2]));
+            out.println(format("%-18s %-6s %-22s %s %s %7.2fx %s %10.3f %14.3f %7.2fx %7.2fx", row.model(),
+                row.device(), row.link(), columns(row.liveMillis()), columns(row.simMillis()), row.deviceFactor(),
+                columns(row.simMeasuredDeviceMillis()), row.ratio(2), row.measuredDeviceRatio(2),
+                row.liveMillis()[0] / row.liveMillis()[2], row.liveMillis()[1] / row.liveMillis()[2]));
             out.flush();
           }
         }
@@ -123,6 +140,7 @@ final class BenchLiveCommand implements Callable<Integer> {
       }
     }
     double[] ratios = rows.stream().mapToDouble(row -> row.ratio(2)).toArray();
+    double[] measuredDeviceRatios = rows.stream().mapToDouble(row -> row.measuredDeviceRatio(2)).toArray();
     double[] allRatios = rows.stream().flatMapToDouble(row -> java.util.stream.IntStream.range(0, STRATEGIES.size())
         .mapToDouble(row::ratio)).toArray();
     out.println(format("live/sim over every strategy and scenario: mean %.3f, min %.3f, max %.3f",
@@ -131,7 +149,13 @@ final class BenchLiveCommand implements Callable<Integer> {
     out.println(format("partnner speed-up (live) over edge-only: average %.2fx; over cloud-only: average %.2fx",
         rows.stream().mapToDouble(row -> row.liveMillis()[0] / row.liveMillis()[2]).average().orElse(Double.NaN),
         rows.stream().mapToDouble(row -> row.liveMillis()[1] / row.liveMillis()[2]).average().orElse(Double.NaN)));
-    out.println(format("live/sim latency ratio %.3f", mean(ratios)));
+    double[] allMeasuredDevice = rows.stream().flatMapToDouble(row -> java.util.stream.IntStream
+        .range(0, STRATEGIES.size()).mapToDouble(row::measuredDeviceRatio)).toArray();
+    out.println(format("live/sim@dev over every strategy and scenario: mean %.3f, min %.3f, max %.3f",
+        mean(allMeasuredDevice), java.util.Arrays.stream(allMeasuredDevice).min().orElse(Double.NaN),
+        java.util.Arrays.stream(allMeasuredDevice).max().orElse(Double.NaN)));
+    out.println(format("partnner live/sim with the nominal device (stored profile): %.3f", mean(ratios)));
+    out.println(format("live/sim latency ratio %.3f", mean(measuredDeviceRatios)));
     return 0;
   }
 
@@ -142,6 +166,10 @@ final class BenchLiveCommand implements Callable<Integer> {
     double[] live = new double[STRATEGIES.size()];
     double[] sim = new double[STRATEGIES.size()];
     int cloudServed = 0;
+    // The live edge's compute time against what the stored profile says the same blocks take at the
+    // nominal factor, over every request the edge computed without falling back.
+    double edgeMeasuredNanos = 0;
+    double edgePredictedNanos = 0;
     CodecSizes sizes = CodecSizes.rawOnly(profile);
     for (int s = 0; s < STRATEGIES.size(); s++) {
       String strategy = STRATEGIES.get(s);
@@ -161,20 +189,44 @@ final class BenchLiveCommand implements Callable<Integer> {
           if (strategy.equals("partnner") && !result.servedBy().equals("edge")) {
             cloudServed++;
           }
+          int cut = result.plan().cut();
+          if (result.fallback().isEmpty() && cut > 0 && result.latency().edgeNanos() > 0) {
+            edgeMeasuredNanos += result.latency().edgeNanos();
+            edgePredictedNanos += slowdown * headMeanNanos(measured, cut);
+          }
         }
         live[s] = total / 1e6 / requests;
       }
-      Scenario scenario = Scenario.of(measured, slowdown, link.sim().spec()).withRequests(requests);
-      SimulatedWorld world = new SimulatedWorld(scenario);
-      PlannerSettings settings = PlannerSettings.DEFAULT;
-      Strategy simulated = switch (strategy) {
-        case "edge-only" -> new EdgeOnly(profile);
-        case "cloud-only" -> ClockedStrategy.of(ticker -> new CloudOnly(profile, sizes, settings, ticker));
-        default -> ClockedStrategy.of(ticker -> new PartnnerPlanner(profile, sizes, settings, ticker, PlanListener.NONE));
-      };
-      sim[s] = world.run(simulated).meanLatencyNanos() / 1e6;
+      sim[s] = simulate(profile, sizes, measured, slowdown, link, strategy);
     }
-    return new Row(model.model().name(), device, link.label(), live, sim, cloudServed);
+    double deviceFactor = edgePredictedNanos > 0 ? edgeMeasuredNanos / edgePredictedNanos : 1;
+    double[] simMeasuredDevice = new double[STRATEGIES.size()];
+    for (int s = 0; s < STRATEGIES.size(); s++) {
+      simMeasuredDevice[s] = simulate(profile, sizes, measured, slowdown * deviceFactor, link, STRATEGIES.get(s));
+    }
+    return new Row(model.model().name(), device, link.label(), live, sim, deviceFactor, simMeasuredDevice, cloudServed);
+  }
+
+  /** The simulator's mean latency in ms for one strategy on this scenario. */
+  private double simulate(ModelProfile profile, CodecSizes sizes, MeasuredProfile measured, double slowdown, Link link,
+      String strategy) {
+    Scenario scenario = Scenario.of(measured, slowdown, link.sim().spec()).withRequests(requests);
+    PlannerSettings settings = PlannerSettings.DEFAULT;
+    Strategy simulated = switch (strategy) {
+      case "edge-only" -> new EdgeOnly(profile);
+      case "cloud-only" -> ClockedStrategy.of(ticker -> new CloudOnly(profile, sizes, settings, ticker));
+      default -> ClockedStrategy.of(ticker -> new PartnnerPlanner(profile, sizes, settings, ticker, PlanListener.NONE));
+    };
+    return new SimulatedWorld(scenario).run(simulated).meanLatencyNanos() / 1e6;
+  }
+
+  /** Stored mean time of the blocks before {@code cut} on this machine. */
+  private static double headMeanNanos(MeasuredProfile measured, int cut) {
+    double total = 0;
+    for (int block = 0; block < Math.min(cut, measured.blockCount()); block++) {
+      total += measured.blocks().get(block).meanNanos();
+    }
+    return total;
   }
 
   private List<Link> links() {

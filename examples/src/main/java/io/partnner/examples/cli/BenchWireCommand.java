@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.io.Output;
 import io.partnner.runtime.model.DataType;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.wire.EncodedTensor;
+import io.partnner.runtime.wire.ReceiveBuffers;
 import io.partnner.runtime.wire.TensorKryo;
 import io.partnner.runtime.wire.TensorWire;
 import io.partnner.runtime.wire.WireCodec;
@@ -35,6 +36,8 @@ import picocli.CommandLine.Spec;
 final class BenchWireCommand implements Callable<Integer> {
   private static final int[] SIZES = {100_000, 1_000_000, 5_000_000, 20_000_000};
   private static final String[] SIZE_LABELS = {"100 KB", "1 MB", "5 MB", "20 MB"};
+  // As partnner.wire.receive-buffer-bytes defaults to.
+  private static final long RECEIVE_BUFFER_BYTES = 64L << 20;
 
   @Option(names = "--quick", description = "few repetitions and a small activation: checks the command, not the speed")
   boolean quick;
@@ -56,37 +59,41 @@ final class BenchWireCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Plan sizesPlan = quick ? new Plan(20, 1, 3, 3, 0) : new Plan(300, 3, 15, 400, 2_500_000_000L);
+    Plan sizesPlan = quick ? new Plan(20, 1, 3, 3, 0) : new Plan(20_000, 3, 15, 400, 2_500_000_000L);
     Plan codecPlan = quick ? new Plan(0, 1, 3, 3, 0) : new Plan(0, 3, 9, 200, 1_500_000_000L);
-    Kryo kryo = TensorKryo.newKryo();
+    Kryo pooled = TensorKryo.newKryo(TensorKryo.DEFAULT_MAX_TENSOR_BYTES, new ReceiveBuffers(RECEIVE_BUFFER_BYTES));
+    Kryo fresh = TensorKryo.newKryo();
     Random random = new Random(seed);
 
     out.printf("bench wire%s: Kryo tensor serializer against a plain copy of the same bytes%n", quick ? " (quick)" : "");
     out.printf("data: float32 tensors of shape [1, n], uniform in [-1, 1), seed %d; MB = 10^6 bytes%n", seed);
     out.println("copy: System.arraycopy into a preallocated array and back into another preallocated array");
-    out.println("new-copy: the same, but back into a new array (Arrays.copyOf), as a receiver keeping the bytes must");
-    out.println("kryo: writeObject into a reused Output, readObject from a reused Input into a new tensor");
-    out.println("direct: TensorWire.write into a reused direct ByteBuffer, TensorWire.read back (the transport path)");
+    out.println("new-copy: the same, but back into a new array (Arrays.copyOf)");
+    out.println("raw: the crossing path of a split: raw codec, Kryo writeObject into a reused Output, readObject into");
+    out.println("     a receive buffer from the pool (partnner.wire.receive-buffer-bytes), decode, and the buffer given");
+    out.println("     back once the tensor is used, as the cloud executor does; ser/deser columns are this path");
+    out.println("fresh: the same path with no pool (partnner.wire.receive-buffer-bytes = 0): a new array per message");
+    out.println("direct: TensorWire.write of the tensor into a reused direct ByteBuffer, TensorWire.read back");
     out.println("figures are medians over interleaved runs, after warming up the heap (its maximum size in garbage,");
     out.println("over " + HEAP_WARM_UP_COLLECTIONS + "+ collections, so a new JVM's first-touch page faults are not counted) "
         + "and the JIT");
-    out.println("ratio = copy time / kryo time; the last line reports the smallest kryo ratio");
+    out.println("ratio = copy time / path time; the last line reports the smallest raw ratio");
     out.println();
-    out.printf("%-7s %5s %10s %13s %9s %10s %10s %6s %11s %11s %6s%n", "size", "runs", "copy MB/s", "new-copy MB/s",
-        "ser MB/s", "deser MB/s", "kryo MB/s", "ratio", "vs new-copy", "direct MB/s", "ratio");
+    out.printf("%-7s %5s %10s %13s %9s %10s %9s %6s %11s %6s %11s %6s%n", "size", "runs", "copy MB/s",
+        "new-copy MB/s", "ser MB/s", "deser MB/s", "raw MB/s", "ratio", "fresh MB/s", "ratio", "direct MB/s", "ratio");
     out.flush();
 
     if (!quick) {
       warmUpHeap();
     }
-    warmUpJit(kryo, random, sizesPlan.jitWarmUp());
+    warmUpJit(pooled, fresh, random, sizesPlan.jitWarmUp());
     double worst = Double.POSITIVE_INFINITY;
     for (int i = 0; i < SIZES.length; i++) {
-      SizeResult result = measureSize(kryo, floatBytes(SIZES[i] / 4, random), sizesPlan);
-      worst = Math.min(worst, result.heapRatio());
-      out.printf(Locale.ROOT, "%-7s %5d %10.0f %13.0f %9.0f %10.0f %10.0f %6.3f %11.3f %11.0f %6.3f%n",
+      SizeResult result = measureSize(pooled, fresh, floatBytes(SIZES[i] / 4, random), sizesPlan);
+      worst = Math.min(worst, result.rawRatio());
+      out.printf(Locale.ROOT, "%-7s %5d %10.0f %13.0f %9.0f %10.0f %9.0f %6.3f %11.0f %6.3f %11.0f %6.3f%n",
           SIZE_LABELS[i], result.runs(), result.copyMBps(), result.newCopyMBps(), result.serializeMBps(),
-          result.deserializeMBps(), result.heapMBps(), result.heapRatio(), result.heapVsNewCopy(),
+          result.deserializeMBps(), result.rawMBps(), result.rawRatio(), result.freshMBps(), result.freshRatio(),
           result.directMBps(), result.directRatio());
       out.flush();
     }
@@ -116,102 +123,118 @@ final class BenchWireCommand implements Callable<Integer> {
   }
 
   private record SizeResult(int runs, double copyMBps, double newCopyMBps, double serializeMBps,
-      double deserializeMBps, double heapMBps, double heapRatio, double heapVsNewCopy, double directMBps,
-      double directRatio) {}
+      double deserializeMBps, double rawMBps, double rawRatio, double freshMBps, double freshRatio,
+      double directMBps, double directRatio) {}
 
-  private SizeResult measureSize(Kryo kryo, byte[] source, Plan plan) {
+  private SizeResult measureSize(Kryo pooled, Kryo fresh, byte[] source, Plan plan) {
     int size = source.length;
     // The tensor wraps the copy's source array, so both read the very same memory.
     Tensor tensor = Tensor.of(DataType.FLOAT32, List.of(1L, size / 4L), ByteBuffer.wrap(source));
-    byte[] middle = new byte[size];
-    byte[] back = new byte[size];
-    Output output = new Output(size + 64);
-    Input input = new Input();
-    ByteBuffer direct = ByteBuffer.allocateDirect(size + 64);
-    Round round = new Round(kryo, tensor, source, middle, back, output, input, direct);
+    Round round = new Round(pooled, fresh, tensor, source, size);
 
-    check(round.runHeap(), tensor, "kryo heap");
-    check(round.runDirect(), tensor, "kryo direct");
+    check(round.run(Path.RAW), tensor, "raw");
+    check(round.run(Path.FRESH), tensor, "fresh");
+    check(round.run(Path.DIRECT), tensor, "direct");
     long warmUpStart = System.nanoTime();
     for (int i = 0; i < plan.warmUp(); i++) {
-      round.runHeap();
-      round.runDirect();
+      for (Path path : Path.values()) {
+        round.run(path);
+      }
     }
     int runs = runs(plan, (System.nanoTime() - warmUpStart) / Math.max(1, plan.warmUp()));
-    long[] copy = new long[2 * runs];
-    long[] newCopy = new long[2 * runs];
+    int paths = Path.values().length;
+    long[] copy = new long[paths * runs];
+    long[] newCopy = new long[paths * runs];
     long[] serialize = new long[runs];
     long[] deserialize = new long[runs];
-    long[] heap = new long[runs];
-    long[] directTimes = new long[runs];
+    long[][] total = new long[paths][runs];
     for (int i = 0; i < runs; i++) {
-      round.runHeap();
-      copy[2 * i] = round.copyNanos;
-      newCopy[2 * i] = round.newCopyNanos;
-      serialize[i] = round.serializeNanos;
-      deserialize[i] = round.deserializeNanos;
-      heap[i] = round.serializeNanos + round.deserializeNanos;
-      round.runDirect();
-      copy[2 * i + 1] = round.copyNanos;
-      newCopy[2 * i + 1] = round.newCopyNanos;
-      directTimes[i] = round.serializeNanos + round.deserializeNanos;
+      for (Path path : Path.values()) {
+        round.run(path);
+        copy[paths * i + path.ordinal()] = round.copyNanos;
+        newCopy[paths * i + path.ordinal()] = round.newCopyNanos;
+        total[path.ordinal()][i] = round.serializeNanos + round.deserializeNanos;
+        if (path == Path.RAW) {
+          serialize[i] = round.serializeNanos;
+          deserialize[i] = round.deserializeNanos;
+        }
+      }
     }
     long copyMedian = median(copy);
-    long heapMedian = median(heap);
-    long directMedian = median(directTimes);
+    long raw = median(total[Path.RAW.ordinal()]);
+    long freshMedian = median(total[Path.FRESH.ordinal()]);
+    long direct = median(total[Path.DIRECT.ordinal()]);
     return new SizeResult(runs, megabytesPerSecond(size, copyMedian), megabytesPerSecond(size, median(newCopy)),
         megabytesPerSecond(size, median(serialize)), megabytesPerSecond(size, median(deserialize)),
-        megabytesPerSecond(size, heapMedian), (double) copyMedian / heapMedian,
-        (double) median(newCopy) / heapMedian, megabytesPerSecond(size, directMedian),
-        (double) copyMedian / directMedian);
+        megabytesPerSecond(size, raw), (double) copyMedian / raw, megabytesPerSecond(size, freshMedian),
+        (double) copyMedian / freshMedian, megabytesPerSecond(size, direct), (double) copyMedian / direct);
   }
 
+  /** The ways a tensor crosses in one repetition. */
+  private enum Path { RAW, FRESH, DIRECT }
+
   /**
-   * One repetition: the plain copy, then one Kryo round trip (heap or direct), each timed. Each round
-   * trip is paired with its own copy so both see the same machine state.
+   * One repetition: the plain copy, then one round trip along a path, each timed. Each round trip is
+   * paired with its own copy so both see the same machine state.
    */
   private static final class Round {
-    private final Kryo kryo;
+    private final Kryo pooled;
+    private final Kryo fresh;
     private final Tensor tensor;
     private final byte[] source;
     private final byte[] middle;
     private final byte[] back;
     private final Output output;
-    private final Input input;
+    private final Input input = new Input();
     private final ByteBuffer direct;
+    private final WireCodec raw = WireCodecs.byName("raw");
     long copyNanos;
     long newCopyNanos;
     long serializeNanos;
     long deserializeNanos;
 
-    Round(Kryo kryo, Tensor tensor, byte[] source, byte[] middle, byte[] back, Output output, Input input,
-        ByteBuffer direct) {
-      this.kryo = kryo;
+    Round(Kryo pooled, Kryo fresh, Tensor tensor, byte[] source, int size) {
+      this.pooled = pooled;
+      this.fresh = fresh;
       this.tensor = tensor;
       this.source = source;
-      this.middle = middle;
-      this.back = back;
-      this.output = output;
-      this.input = input;
-      this.direct = direct;
+      this.middle = new byte[size];
+      this.back = new byte[size];
+      this.output = new Output(size + 256);
+      this.direct = ByteBuffer.allocateDirect(size + 256);
     }
 
-    /** Copy, then writeObject into the reused Output and readObject from the reused Input. */
-    Tensor runHeap() {
+    /** Copy, then one round trip along {@code path}; returns the tensor that came out. */
+    Tensor run(Path path) {
+      return path == Path.DIRECT ? runDirect() : runKryo(path == Path.RAW ? pooled : fresh);
+    }
+
+    /**
+     * Copy, then raw-encode, writeObject into the reused Output, readObject from the reused Input, decode;
+     * the received payload is given back (a no-op without a pool) after the decoded tensor is compared, so
+     * using it is not timed for either Kryo path.
+     */
+    private Tensor runKryo(Kryo kryo) {
       long start = copy();
       output.setPosition(0);
-      kryo.writeObject(output, tensor);
+      kryo.writeObject(output, raw.encode(tensor));
       long serialized = System.nanoTime();
       input.setBuffer(output.getBuffer(), 0, output.position());
-      Tensor result = kryo.readObject(input, Tensor.class);
+      EncodedTensor received = kryo.readObject(input, EncodedTensor.class);
+      Tensor result = raw.decode(received);
       long end = System.nanoTime();
       serializeNanos = serialized - start;
       deserializeNanos = end - serialized;
-      return result;
+      if (result.byteSize() != tensor.byteSize() || !result.data().equals(tensor.data())) {
+        throw new CommandFailure("bench wire: the Kryo round trip of " + tensor + " changed the tensor");
+      }
+      // The comparison above is the last read; after this the array may hold the next message.
+      received.release(List.of());
+      return tensor;
     }
 
     /** Copy, then TensorWire.write into the reused direct buffer and TensorWire.read back. */
-    Tensor runDirect() {
+    private Tensor runDirect() {
       long start = copy();
       direct.clear();
       TensorWire.write(tensor, direct);
@@ -226,7 +249,7 @@ final class BenchWireCommand implements Callable<Integer> {
 
     /**
      * Times the plain copy (into the preallocated middle buffer and back into another preallocated array),
-     * then the same with the way back into a new array, as a receiver that keeps the bytes must do.
+     * then the same with the way back into a new array.
      */
     private long copy() {
       long start = System.nanoTime();
@@ -328,14 +351,14 @@ final class BenchWireCommand implements Callable<Integer> {
   }
 
   /** Compiles the Kryo paths before anything is measured, so the smallest size is not timed in the interpreter. */
-  private void warmUpJit(Kryo kryo, Random random, int rounds) {
+  private void warmUpJit(Kryo pooled, Kryo fresh, Random random, int rounds) {
     byte[] source = floatBytes(SIZES[0] / 4, random);
     Tensor small = Tensor.of(DataType.FLOAT32, List.of(1L, SIZES[0] / 4L), ByteBuffer.wrap(source));
-    Round round = new Round(kryo, small, source, new byte[SIZES[0]], new byte[SIZES[0]], new Output(SIZES[0] + 64),
-        new Input(), ByteBuffer.allocateDirect(SIZES[0] + 64));
+    Round round = new Round(pooled, fresh, small, source, SIZES[0]);
     for (int i = 0; i < rounds; i++) {
-      round.runHeap();
-      round.runDirect();
+      for (Path path : Path.values()) {
+        round.run(path);
+      }
     }
   }
 

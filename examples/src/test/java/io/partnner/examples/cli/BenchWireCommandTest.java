@@ -36,7 +36,7 @@ final class BenchWireCommandTest {
     List<String> lines = runQuick();
     for (String size : List.of("100 KB", "1 MB", "5 MB", "20 MB")) {
       assertThat(lines).as(size).anySatisfy(line -> assertThat(line)
-          .matches(size.replace(" ", "\\s") + "(\\s+" + NUMBER + "){10}"));
+          .matches(size.replace(" ", "\\s") + "(\\s+" + NUMBER + "){11}"));
     }
   }
 

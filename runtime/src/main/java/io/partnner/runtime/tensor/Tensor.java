@@ -105,6 +105,11 @@ public final class Tensor {
     return data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
   }
 
+  /** Whether this tensor's bytes live in {@code array}, so writing to the array would change them. */
+  public boolean isBackedBy(byte[] array) {
+    return data.hasArray() && data.array() == array;
+  }
+
   /** A copy of the elements of a float32 tensor. */
   public float[] toFloatArray() {
     if (dataType != DataType.FLOAT32) {

@@ -3,8 +3,10 @@ package io.partnner.runtime.wire;
 import io.partnner.runtime.model.DataType;
 import io.partnner.runtime.tensor.Tensor;
 import java.nio.ByteBuffer;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A tensor as a codec encoded it: the codec, the original element type and shape, the codec's parameters
@@ -21,9 +23,13 @@ public final class EncodedTensor {
   private final Tensor payload;
   private final CodecError error;
   private final long encodedBytes;
+  // The pooled array the payload was received into, until it is given back; null when the payload owns
+  // its memory.
+  private final ReceiveBuffers pool;
+  private final AtomicReference<byte[]> lease;
 
   private EncodedTensor(CodecKind codec, DataType dataType, List<Long> shape, int originalBytes, float[] scales,
-      int[] zeroPoints, Tensor payload, CodecError error) {
+      int[] zeroPoints, Tensor payload, CodecError error, ReceiveBuffers pool, byte[] leased) {
     this.codec = codec;
     this.dataType = dataType;
     this.shape = shape;
@@ -33,6 +39,8 @@ public final class EncodedTensor {
     this.payload = payload;
     this.error = error;
     this.encodedBytes = EncodedTensorSerializer.serializedSize(this);
+    this.pool = pool;
+    this.lease = new AtomicReference<>(leased);
   }
 
   /**
@@ -43,6 +51,12 @@ public final class EncodedTensor {
    */
   static EncodedTensor create(CodecKind codec, DataType dataType, List<Long> shape, float[] scales,
       int[] zeroPoints, Tensor payload, CodecError error) {
+    return create(codec, dataType, shape, scales, zeroPoints, payload, error, null, null);
+  }
+
+  /** As {@link #create}, for a payload read into {@code leased}, an array taken from {@code pool}. */
+  static EncodedTensor create(CodecKind codec, DataType dataType, List<Long> shape, float[] scales,
+      int[] zeroPoints, Tensor payload, CodecError error, ReceiveBuffers pool, byte[] leased) {
     Objects.requireNonNull(codec, "codec");
     Objects.requireNonNull(dataType, "dataType");
     Objects.requireNonNull(error, "error");
@@ -63,7 +77,11 @@ public final class EncodedTensor {
     }
     checkParameters(codec, dims, scales, zeroPoints, what);
     checkPayloadSize(codec, dataType, original, payload.byteSize(), what);
-    return new EncodedTensor(codec, dataType, dims, (int) original, scales, zeroPoints, payload, error);
+    if (leased != null && (pool == null || !payload.isBackedBy(leased))) {
+      throw new IllegalArgumentException(what + ": a leased array must come from a pool and hold the payload");
+    }
+    return new EncodedTensor(codec, dataType, dims, (int) original, scales, zeroPoints, payload, error, pool,
+        leased);
   }
 
   private static void checkParameters(CodecKind codec, List<Long> shape, float[] scales, int[] zeroPoints,
@@ -170,11 +188,39 @@ public final class EncodedTensor {
 
   /** A read-only view of the encoded bytes. */
   public ByteBuffer payload() {
-    return payload.data();
+    return payloadTensor().data();
   }
 
   Tensor payloadTensor() {
+    if (pool != null && lease.get() == null) {
+      throw new IllegalStateException(this + " was released: its bytes may already hold another message");
+    }
     return payload;
+  }
+
+  /**
+   * Gives the pooled array this encoding was received into back to its pool, so the next message can
+   * reuse it, unless a tensor in {@code stillInUse} reads the same memory (a raw decoding shares it). The
+   * receiver calls this once it no longer reads this encoding or any tensor decoded from it; afterwards
+   * this encoding refuses to be read. Does nothing for an encoding that owns its memory, or a second time.
+   *
+   * @return whether the array went back to the pool
+   */
+  public boolean release(Collection<Tensor> stillInUse) {
+    byte[] leased = lease.get();
+    if (leased == null) {
+      return false;
+    }
+    for (Tensor tensor : stillInUse) {
+      if (tensor.isBackedBy(leased)) {
+        return false;
+      }
+    }
+    if (!lease.compareAndSet(leased, null)) {
+      return false;
+    }
+    pool.giveBack(leased);
+    return true;
   }
 
   /** Size of the encoded bytes alone. */

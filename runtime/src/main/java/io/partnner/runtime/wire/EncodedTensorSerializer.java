@@ -22,10 +22,12 @@ final class EncodedTensorSerializer extends Serializer<EncodedTensor> {
   private static final String WHAT = "encoded tensor message";
 
   private final int maxTensorBytes;
+  private final ReceiveBuffers receiveBuffers;
 
-  EncodedTensorSerializer(int maxTensorBytes) {
+  EncodedTensorSerializer(int maxTensorBytes, ReceiveBuffers receiveBuffers) {
     super(false, true);
     this.maxTensorBytes = maxTensorBytes;
+    this.receiveBuffers = receiveBuffers;
   }
 
   @Override
@@ -93,9 +95,12 @@ final class EncodedTensorSerializer extends Serializer<EncodedTensor> {
         zeroPoints[i] = input.readByte();
       }
       int count = WireHeaders.checkedLength(input.readVarLong(true), "payload", input, maxTensorBytes, WHAT);
-      Tensor payload = Tensor.of(DataType.UINT8, List.of((long) count), ByteBuffer.wrap(WireHeaders.readBlock(input, count)));
+      byte[] leased = receiveBuffers.take(count);
+      byte[] block = leased != null ? WireHeaders.readBlockInto(input, leased, count) : WireHeaders.readBlock(input, count);
+      Tensor payload = Tensor.of(DataType.UINT8, List.of((long) count), ByteBuffer.wrap(block, 0, count));
       try {
-        return EncodedTensor.create(codec, dataType, shape, scales, zeroPoints, payload, error);
+        return EncodedTensor.create(codec, dataType, shape, scales, zeroPoints, payload, error,
+            leased != null ? receiveBuffers : null, leased);
       } catch (IllegalArgumentException inconsistent) {
         throw new WireFormatException(WHAT + ": " + inconsistent.getMessage(), inconsistent);
       }

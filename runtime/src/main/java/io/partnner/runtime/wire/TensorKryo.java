@@ -1,6 +1,7 @@
 package io.partnner.runtime.wire;
 
 import com.esotericsoftware.kryo.Kryo;
+import java.util.Objects;
 
 /**
  * Makes the Kryo instances that read and write tensors: registration required, only our classes under
@@ -23,6 +24,15 @@ public final class TensorKryo {
 
   /** A Kryo for tensors up to {@code maxTensorBytes}, the limit applied when writing and reading. */
   public static Kryo newKryo(int maxTensorBytes) {
+    return newKryo(maxTensorBytes, ReceiveBuffers.none());
+  }
+
+  /**
+   * As {@link #newKryo(int)}, reading encoded tensor payloads into arrays from {@code receiveBuffers}; the
+   * receiver gives each back with {@link EncodedTensor#release} when done with it.
+   */
+  public static Kryo newKryo(int maxTensorBytes, ReceiveBuffers receiveBuffers) {
+    Objects.requireNonNull(receiveBuffers, "receiveBuffers");
     if (maxTensorBytes < 0) {
       throw new IllegalArgumentException("maxTensorBytes must not be negative, got " + maxTensorBytes);
     }
@@ -36,7 +46,7 @@ public final class TensorKryo {
       }
     }
     kryo.register(io.partnner.runtime.tensor.Tensor.class, new TensorSerializer(maxTensorBytes), TENSOR_ID);
-    kryo.register(EncodedTensor.class, new EncodedTensorSerializer(maxTensorBytes), ENCODED_TENSOR_ID);
+    kryo.register(EncodedTensor.class, new EncodedTensorSerializer(maxTensorBytes, receiveBuffers), ENCODED_TENSOR_ID);
     return kryo;
   }
 }

@@ -134,6 +134,15 @@ final class WireHeaders {
     return input.getInputStream() == null;
   }
 
+  /**
+   * Reads {@code count} bytes, already checked by {@link #checkedLength}, into the start of {@code target}
+   * (at least that long) and returns it.
+   */
+  static byte[] readBlockInto(Input input, byte[] target, int count) {
+    input.readBytes(target, 0, count);
+    return target;
+  }
+
   /** Reads {@code count} bytes, already checked by {@link #checkedLength}, with one bulk copy when possible. */
   static byte[] readBlock(Input input, int count) {
     if (isBounded(input)) {
