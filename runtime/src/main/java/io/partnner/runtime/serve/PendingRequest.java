@@ -1,6 +1,7 @@
 package io.partnner.runtime.serve;
 
 import io.partnner.runtime.plan.Plan;
+import io.partnner.runtime.plan.Prediction;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.wire.EncodedTensor;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class PendingRequest<R> {
   private int cloudAttempts;
   private String fallback;
   private long fallbackNanos;
+  private Optional<Prediction> predicted = Optional.empty();
 
   PendingRequest(long id, R replyTo, Map<String, Tensor> inputs, Plan plan, long admittedNanos) {
     this.id = id;
@@ -99,6 +101,26 @@ public final class PendingRequest<R> {
   /** True once the cloud's receipt for the current attempt arrived. */
   public boolean acked() {
     return ackedNanos != 0;
+  }
+
+  /** When the cloud's receipt came back; meaningful only while {@link #acked()}. */
+  public long ackedNanos() {
+    return ackedNanos;
+  }
+
+  /** What the planner expected of the plan when the request went to the cloud, if it models latency. */
+  public Optional<Prediction> predicted() {
+    return predicted;
+  }
+
+  /** Records the planner's expectation, which sets how long the cloud may take ({@link io.partnner.runtime.plan.CloudDeadline}). */
+  public void predicted(Optional<Prediction> expectation) {
+    predicted = Objects.requireNonNull(expectation, "expectation");
+  }
+
+  /** Moves the deadline of a request in the cloud (its receipt came, so what is left is due later or sooner). */
+  public void deadline(long nanos) {
+    deadlineNanos = nanos;
   }
 
   /** The head ran and its crossing tensors were encoded. */

@@ -3,8 +3,10 @@ package io.partnner.runtime.serve;
 import io.partnner.runtime.estimate.ExecutorLoad;
 import io.partnner.runtime.model.ModelProfile;
 import io.partnner.runtime.model.TensorSpec;
+import io.partnner.runtime.plan.CloudDeadline;
 import io.partnner.runtime.plan.Observation;
 import io.partnner.runtime.plan.Plan;
+import io.partnner.runtime.plan.Prediction;
 import io.partnner.runtime.plan.Side;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.wire.EncodedTensor;
@@ -18,13 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * The edge's request flow: admission (bounded, so a full edge answers {@code overloaded} at once), the head
  * on the edge, the tail on the cloud executor with the smallest expected completion time, and falling back
  * when that executor leaves, refuses, loses the message or misses its deadline: to another executor, or to
- * the edge from the crossing tensors kept for that. Every admitted request gets exactly one answer.
+ * the edge from the crossing tensors kept for that. Every admitted request gets exactly one answer. The
+ * deadline follows the planner's prediction for the plan ({@link CloudDeadline}); a strategy without one
+ * gets the configured deadline, and missing that means the path itself is down.
  *
  * <p>It decides; its owner (the gateway actor) carries the decisions out through {@link Actions} and feeds
  * back what happened. Not thread-safe; time comes in with every call.
@@ -54,7 +59,7 @@ public final class RequestFlow<R> {
     /** Something the planner learns from. */
     void observe(Observation observation);
 
-    /** The cloud path looks down (a deadline passed): the planner serves on the edge until it is back. */
+    /** The cloud path looks down (a deadline without a prediction passed): edge only until it is back. */
     void pathDown(String reason);
 
     /** A request falls back, for the log. */
@@ -63,7 +68,8 @@ public final class RequestFlow<R> {
 
   /**
    * @param maxInFlight requests admitted at once; more are answered {@code overloaded}
-   * @param cloudDeadlineNanos how long a cloud executor has to answer before the edge takes over
+   * @param cloudDeadlineNanos how long a cloud executor has to answer before the edge takes over when there is
+   *     no prediction, and the cap on the allowance for variation when there is ({@link CloudDeadline})
    * @param maxCloudAttempts executors tried per request before the edge finishes it
    */
   public record Settings(int maxInFlight, long cloudDeadlineNanos, int maxCloudAttempts) {
@@ -86,12 +92,15 @@ public final class RequestFlow<R> {
   private final Settings settings;
   private final Actions<R> actions;
   private final RequestTable<R> table;
+  private final CloudDeadline deadline;
   private final ExecutorChooser chooser = new ExecutorChooser();
   // Requests that came before the first plan: served as soon as it arrives (bounded like the table).
   private final ArrayDeque<Waiting<R>> early = new ArrayDeque<>();
   private Set<String> executors = Set.of();
   private Plan plan;
+  private Optional<Prediction> planPredicted = Optional.empty();
   private Plan explore;
+  private Optional<Prediction> explorePredicted = Optional.empty();
   private long overloaded;
   private long answered;
   private long failed;
@@ -109,6 +118,7 @@ public final class RequestFlow<R> {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.actions = Objects.requireNonNull(actions, "actions");
     this.table = new RequestTable<>(settings.maxInFlight());
+    this.deadline = CloudDeadline.withCeiling(java.time.Duration.ofNanos(settings.cloudDeadlineNanos()));
   }
 
   /** A request: checked, admitted under the plan in force (or the one exploration asked for), head started. */
@@ -127,6 +137,7 @@ public final class RequestFlow<R> {
       return;
     }
     Plan chosen = explore != null ? explore : plan;
+    Optional<Prediction> expected = explore != null ? explorePredicted : planPredicted;
     explore = null;
     Optional<PendingRequest<R>> admitted = table.admit(replyTo, inputs, chosen, nowNanos);
     if (admitted.isEmpty()) {
@@ -134,6 +145,7 @@ public final class RequestFlow<R> {
       return;
     }
     PendingRequest<R> request = admitted.get();
+    request.predicted(expected);
     Map<String, EncodedTensor> encoded = new HashMap<>();
     request.inputs().forEach((name, tensor) -> encoded.put(name, RAW.encode(tensor)));
     if (chosen.cut() == edgeOnly || chooser.availableCount() == 0) {
@@ -146,9 +158,13 @@ public final class RequestFlow<R> {
     }
   }
 
-  /** The planner's new plan; requests that waited for a first plan start now. */
-  public void planChanged(Plan newPlan, long nowNanos) {
+  /**
+   * The planner's new plan and what it expects of it (empty for a strategy that does not model latency);
+   * requests that waited for a first plan start now.
+   */
+  public void planChanged(Plan newPlan, Optional<Prediction> predicted, long nowNanos) {
     plan = Objects.requireNonNull(newPlan, "plan");
+    planPredicted = Objects.requireNonNull(predicted, "predicted");
     while (!early.isEmpty()) {
       Waiting<R> waiting = early.removeFirst();
       infer(waiting.replyTo(), waiting.inputs(), nowNanos);
@@ -156,8 +172,16 @@ public final class RequestFlow<R> {
   }
 
   /** Serve the next request with {@code once} (bounded exploration), then the plan in force again. */
-  public void exploreOnce(Plan once) {
+  public void exploreOnce(Plan once, Optional<Prediction> predicted) {
     explore = Objects.requireNonNull(once, "plan");
+    explorePredicted = Objects.requireNonNull(predicted, "predicted");
+  }
+
+  /** The planner's expectation of the plan in force moved (conditions changed, the plan did not). */
+  public void predictionChanged(Plan forPlan, Optional<Prediction> predicted) {
+    if (forPlan.equals(plan)) {
+      planPredicted = Objects.requireNonNull(predicted, "predicted");
+    }
   }
 
   /** The cloud-load monitor's latest view, for choosing executors. */
@@ -208,7 +232,10 @@ public final class RequestFlow<R> {
   /** The cloud executor confirmed receipt of a request it holds; returns whether it still holds it. */
   public boolean cloudReceived(long requestId, String executorId, long nowNanos) {
     Optional<PendingRequest<R>> held = held(requestId, executorId);
-    held.ifPresent(request -> request.ackedAt(nowNanos));
+    held.ifPresent(request -> {
+      request.ackedAt(nowNanos);
+      request.deadline(deadline.deadlineAfterReceiptNanos(request.deadlineNanos(), nowNanos, request.predicted()));
+    });
     return held.isPresent();
   }
 
@@ -257,14 +284,29 @@ public final class RequestFlow<R> {
             nowNanos));
   }
 
-  /** Takes back every cloud request whose deadline passed. */
+  /**
+   * Takes back every cloud request whose deadline passed, to finish on the edge: another executor behind
+   * the same link would only cost another deadline. Against a prediction, the planner learns what was late
+   * (the uplink, without a receipt; the cloud or the way back, with one) and re-plans; without one, the
+   * path counts as down until a transfer completes again.
+   */
   public void tick(long nowNanos) {
     for (PendingRequest<R> late : table.overdue(nowNanos)) {
-      String reason = "no answer from " + late.executorId().orElse("?") + " within "
-          + settings.cloudDeadlineNanos() / 1_000_000 + " ms (partnner.gateway.cloud-deadline)";
-      actions.pathDown(reason);
-      // The path itself may be down (a link outage): another executor behind it would only cost another deadline.
-      fallBack(late, reason, false, nowNanos);
+      String executor = late.executorId().orElse("?");
+      long waited = nowNanos - late.sentNanos();
+      if (late.predicted().isPresent()) {
+        String reason = String.format(java.util.Locale.ROOT,
+            "no answer from %s after %.1f ms, predicted %.1f ms (%s)", executor, waited / 1e6,
+            late.predicted().get().latency().totalNanos() / 1e6, late.acked() ? "the cloud had it" : "no receipt");
+        actions.observe(new Observation.CloudOverdue(late.plan(), crossingBytes(late), late.sentNanos(),
+            late.acked() ? OptionalLong.of(late.ackedNanos()) : OptionalLong.empty(), nowNanos));
+        fallBack(late, reason, false, nowNanos);
+      } else {
+        String reason = "no answer from " + executor + " within " + settings.cloudDeadlineNanos() / 1_000_000
+            + " ms (partnner.gateway.cloud-deadline)";
+        actions.pathDown(reason);
+        fallBack(late, reason, false, nowNanos);
+      }
     }
   }
 
@@ -286,13 +328,18 @@ public final class RequestFlow<R> {
       return;
     }
     String executorId = chosen.get();
+    long bytes = crossingBytes(request);
+    chooser.sent(executorId);
+    request.sentToCloud(executorId, nowNanos, deadline.deadlineNanos(nowNanos, request.predicted()));
+    actions.sendToCloud(request, executorId, bytes, nowNanos);
+  }
+
+  private static long crossingBytes(PendingRequest<?> request) {
     long bytes = 0;
     for (EncodedTensor tensor : request.crossing().values()) {
       bytes += tensor.encodedBytes();
     }
-    chooser.sent(executorId);
-    request.sentToCloud(executorId, nowNanos, nowNanos + settings.cloudDeadlineNanos());
-    actions.sendToCloud(request, executorId, bytes, nowNanos);
+    return bytes;
   }
 
   private void finishOnEdge(PendingRequest<R> request, String reason, long nowNanos) {

@@ -6,14 +6,17 @@ import io.partnner.runtime.model.CutPoint;
 import io.partnner.runtime.model.DataType;
 import io.partnner.runtime.model.ModelProfile;
 import io.partnner.runtime.model.TensorSpec;
+import io.partnner.runtime.plan.LatencyBreakdown;
 import io.partnner.runtime.plan.Observation;
 import io.partnner.runtime.plan.Plan;
+import io.partnner.runtime.plan.Prediction;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.wire.EncodedTensor;
 import io.partnner.runtime.wire.WireCodecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -98,7 +101,7 @@ final class RequestFlowTest {
   @Test
   void split_headOnTheEdge_tailOnTheCloud_answeredOnceWithTheCloudsOutputs() {
     flow.executorsChanged(Set.of("c1"), 0);
-    flow.planChanged(SPLIT, 0);
+    flow.planChanged(SPLIT, Optional.empty(), 0);
     flow.infer("app", input(1, 2), 10);
     flow.edgeDone(1, 0, 1, raw("h", 2, 3), List.of(5L), 100, 10, 200);
     assertThat(flow.cloudReceived(1, "c1", 300)).isTrue();
@@ -122,7 +125,7 @@ final class RequestFlowTest {
   void requestsBeforeTheFirstPlanWait_andStartWhenItComes() {
     flow.infer("early", input(1, 2), 0);
     assertThat(actions.log).isEmpty();
-    flow.planChanged(EDGE_ONLY, 5);
+    flow.planChanged(EDGE_ONLY, Optional.empty(), 5);
     assertThat(actions.log).containsExactly("edge 1 0..2 [x]");
     flow.edgeDone(1, 0, 2, raw("y", 3, 4), List.of(1L, 1L), 40, 0, 50);
     assertThat(y(actions.answers.get(0))).containsExactly(3, 4);
@@ -131,8 +134,8 @@ final class RequestFlowTest {
   @Test
   void explorationServesExactlyOneRequest() {
     flow.executorsChanged(Set.of("c1"), 0);
-    flow.planChanged(EDGE_ONLY, 0);
-    flow.exploreOnce(SPLIT);
+    flow.planChanged(EDGE_ONLY, Optional.empty(), 0);
+    flow.exploreOnce(SPLIT, Optional.empty());
     flow.infer("a", input(1, 2), 0);
     flow.infer("b", input(1, 2), 0);
     assertThat(actions.log).containsExactly("edge 1 0..1 [x]", "edge 2 0..2 [x]");
@@ -140,7 +143,7 @@ final class RequestFlowTest {
 
   @Test
   void aFullFlowAnswersOverloadedAtOnce_andBadInputIsRejectedNamingTheTensor() {
-    flow.planChanged(EDGE_ONLY, 0);
+    flow.planChanged(EDGE_ONLY, Optional.empty(), 0);
     flow.infer("a", input(1, 2), 0);
     flow.infer("b", input(1, 2), 0);
     flow.infer("c", input(1, 2), 0);
@@ -154,7 +157,7 @@ final class RequestFlowTest {
 
   @Test
   void splitWithoutAnyCloudExecutor_runsTheWholeModelOnTheEdgeAndSaysWhy() {
-    flow.planChanged(SPLIT, 0);
+    flow.planChanged(SPLIT, Optional.empty(), 0);
     flow.infer("a", input(1, 2), 0);
     flow.edgeDone(1, 0, 2, raw("y", 1, 1), List.of(1L, 1L), 10, 0, 20);
     assertThat(actions.log).containsExactly("edge 1 0..2 [x]", "answer a by edge");
@@ -164,7 +167,7 @@ final class RequestFlowTest {
   @Test
   void executorThatLeaves_handsItsRequestToAnotherExecutor_thenTheEdge() {
     flow.executorsChanged(Set.of("c1", "c2"), 0);
-    flow.planChanged(SPLIT, 0);
+    flow.planChanged(SPLIT, Optional.empty(), 0);
     flow.infer("a", input(1, 2), 0);
     flow.edgeDone(1, 0, 1, raw("h", 2, 3), List.of(5L), 100, 10, 200);
     String first = actions.log.get(1).split(" ")[2];
@@ -192,7 +195,7 @@ final class RequestFlowTest {
   @Test
   void missedDeadline_putsThePathDownAndFinishesOnTheEdgeWithoutTryingAnotherExecutor() {
     flow.executorsChanged(Set.of("c1", "c2"), 0);
-    flow.planChanged(SPLIT, 0);
+    flow.planChanged(SPLIT, Optional.empty(), 0);
     flow.infer("a", input(1, 2), 0);
     flow.edgeDone(1, 0, 1, raw("h", 2, 3), List.of(5L), 100, 10, 200);
     flow.tick(200 + DEADLINE - 1);
@@ -205,7 +208,7 @@ final class RequestFlowTest {
   @Test
   void droppedMessage_fallsBackAtOnce_butOnlyForARequestInTheCloud() {
     flow.executorsChanged(Set.of("c1"), 0);
-    flow.planChanged(SPLIT, 0);
+    flow.planChanged(SPLIT, Optional.empty(), 0);
     flow.infer("a", input(1, 2), 0);
     flow.dropped(1, "too large", 50);
     assertThat(actions.log).containsExactly("edge 1 0..1 [x]");
@@ -218,7 +221,7 @@ final class RequestFlowTest {
 
   @Test
   void edgeFailure_isTheRequestsOneAnswer() {
-    flow.planChanged(EDGE_ONLY, 0);
+    flow.planChanged(EDGE_ONLY, Optional.empty(), 0);
     flow.infer("a", input(1, 2), 0);
     flow.edgeFailed(1, "ONNX Runtime failed");
     flow.edgeFailed(1, "again");
@@ -231,10 +234,66 @@ final class RequestFlowTest {
   @Test
   void receiptFromAnExecutorThatNoLongerHoldsTheRequest_isNotCounted() {
     flow.executorsChanged(Set.of("c1"), 0);
-    flow.planChanged(SPLIT, 0);
+    flow.planChanged(SPLIT, Optional.empty(), 0);
     flow.infer("a", input(1, 2), 0);
     flow.edgeDone(1, 0, 1, raw("h", 2, 3), List.of(5L), 100, 10, 200);
     assertThat(flow.cloudReceived(1, "c9", 300)).isFalse();
     assertThat(flow.cloudReceived(2, "c1", 300)).isFalse();
+  }
+
+  // Cloud part 100 ms (rtt 20, up 30, cloud 40, down 10); finishing on the edge would take 30 ms more.
+  private static final Optional<Prediction> PREDICTED = Optional.of(new Prediction(
+      new LatencyBreakdown(5e6, 0, 20e6, 30e6, 0, 40e6, 10e6, 0), 30e6));
+
+  @Test
+  void withAPrediction_anAnswerOverdueAgainstItIsTakenBackAtTwiceTheCloudPart_andThePlannerLearnsWhatWasLate() {
+    flow.executorsChanged(Set.of("c1"), 0);
+    flow.planChanged(SPLIT, PREDICTED, 0);
+    flow.infer("a", input(1, 2), 0);
+    flow.edgeDone(1, 0, 1, raw("h", 2, 3), List.of(5L), 100, 10, 1_000);
+    actions.observed.clear();
+
+    flow.tick(1_000 + 200_000_000 - 1);
+    assertThat(actions.log).hasSize(2);
+    flow.tick(1_000 + 200_000_000);
+    // No path-down: the planner re-plans from the overdue observation instead.
+    assertThat(actions.log.subList(2, actions.log.size())).containsExactly("fell back 1", "left 1", "edge 1 1..2 [h]");
+    assertThat(actions.observed).singleElement().isInstanceOfSatisfying(Observation.CloudOverdue.class, overdue -> {
+      assertThat(overdue.plan()).isEqualTo(SPLIT);
+      assertThat(overdue.ackedNanos()).isEmpty();
+      assertThat(overdue.sentNanos()).isEqualTo(1_000);
+      assertThat(overdue.bytes()).isPositive();
+    });
+    flow.edgeDone(1, 1, 2, raw("y", 1, 1), List.of(1L), 10, 0, 200_100_000);
+    assertThat(((InferenceResult) actions.answers.get(0)).fallback()).get().asString()
+        .contains("no answer from c1 after 200.0 ms, predicted 105.0 ms (no receipt)");
+  }
+
+  @Test
+  void withAPrediction_theReceiptRestartsTheClockForWhatIsLeft() {
+    flow.executorsChanged(Set.of("c1"), 0);
+    flow.planChanged(SPLIT, PREDICTED, 0);
+    flow.infer("a", input(1, 2), 0);
+    flow.edgeDone(1, 0, 1, raw("h", 2, 3), List.of(5L), 100, 10, 0);
+    // The crossing took 150 ms up instead of 40; from the receipt the rest (cloud 40 + down 10) gets 50 + 50 ms.
+    assertThat(flow.cloudReceived(1, "c1", 150_000_000)).isTrue();
+    flow.tick(200_000_000);
+    assertThat(actions.log).hasSize(2);
+    flow.tick(250_000_000);
+    assertThat(actions.log.subList(2, actions.log.size())).containsExactly("fell back 1", "left 1", "edge 1 1..2 [h]");
+    assertThat(actions.observed).last().isInstanceOfSatisfying(Observation.CloudOverdue.class,
+        overdue -> assertThat(overdue.ackedNanos()).hasValue(150_000_000));
+  }
+
+  @Test
+  void anExplorationCarriesItsOwnPrediction_andAPredictionUpdateForAnotherPlanIsIgnored() {
+    flow.executorsChanged(Set.of("c1"), 0);
+    flow.planChanged(EDGE_ONLY, Optional.empty(), 0);
+    flow.predictionChanged(SPLIT, PREDICTED);
+    flow.exploreOnce(SPLIT, PREDICTED);
+    flow.infer("a", input(1, 2), 0);
+    flow.edgeDone(1, 0, 1, raw("h", 2, 3), List.of(5L), 100, 10, 0);
+    flow.tick(200_000_000);
+    assertThat(actions.log).doesNotContain("path down").contains("edge 1 1..2 [h]");
   }
 }
