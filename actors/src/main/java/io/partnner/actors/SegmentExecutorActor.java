@@ -9,6 +9,7 @@ import io.partnner.runtime.model.TensorSpec;
 import io.partnner.runtime.serve.WorkQueue;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.time.Ticker;
+import io.partnner.runtime.wire.BulkReceiver;
 import io.partnner.runtime.wire.EncodedTensor;
 import io.partnner.runtime.wire.WireCodec;
 import io.partnner.runtime.wire.WireCodecs;
@@ -16,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -50,11 +52,15 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   }
 
   /**
-   * As {@link Run}, with the input tensors left on the edge's bulk lane: the executor fetches them over plain TCP
-   * from {@code bulkEndpoint} under {@code bulkToken} when the job starts.
+   * As {@link Run}, with the input tensors pushed beside it on the bulk lane to this executor's node under
+   * {@code bulkToken}: the executor takes them from its node's inbox (waiting for them if they are still on their
+   * way) and then treats the request as a {@link Run}.
    */
   public record RunBulk(long requestId, String modelHash, int fromCut, int toCut, String outputCodec,
-      String bulkEndpoint, String bulkToken, ActorRef<Reply> replyTo) implements Command, WireMessage {}
+      String bulkToken, ActorRef<Reply> replyTo) implements Command, WireMessage {}
+
+  /** Where to push the tensors of a {@link RunBulk}: answered with {@link Lane}. */
+  public record GetLane(ActorRef<Reply> replyTo) implements Command, WireMessage {}
 
   /** Report the load now. */
   public record GetLoad(ActorRef<LoadReport> replyTo) implements Command, WireMessage {}
@@ -69,6 +75,9 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
 
   private record Finished(Job job, SegmentResult result, Map<String, EncodedTensor> outputs, long encodeNanos,
       Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+
+  private record BulkArrived(RunBulk run, Map<String, EncodedTensor> inputs, Throwable failure)
+      implements Command, NoSerializationVerificationNeeded {}
 
   /** What an executor answers. */
   public sealed interface Reply {}
@@ -100,15 +109,14 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   /** One part of a downlink probe. */
   public record ProbePayload(long probeId, int part, byte[] padding) implements Reply, TensorMessage {}
 
+  /** This executor's bulk lane: {@code host:port} of its node's receiver, empty when it has none. */
+  public record Lane(String executorId, String endpoint) implements Reply, WireMessage {}
+
   /** An executor's load: requests waiting or in service, and its recent mean service time. */
   public record LoadReport(String executorId, int queueLength, long meanServiceNanos) implements WireMessage {}
 
-  /** A run to serve; for a bulk run the inputs are fetched from {@code bulkEndpoint} first. */
-  private record Job(Run run, String bulkEndpoint, String bulkToken, long waitedNanos) {
-    boolean bulk() {
-      return bulkEndpoint != null;
-    }
-  }
+  /** A run to serve, and how long it waited in the queue. */
+  private record Job(Run run, long waitedNanos) {}
 
   /** Largest probe part an executor sends back (16 MiB): a peer cannot make it allocate more. */
   static final int MAX_PROBE_BYTES = 16 << 20;
@@ -128,25 +136,26 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   private final boolean acknowledge;
   private final Executor onnx;
   private final Ticker ticker;
-  private final io.partnner.runtime.wire.BulkClient bulk =
-      new io.partnner.runtime.wire.BulkClient(io.partnner.runtime.wire.TensorKryo.DEFAULT_MAX_TENSOR_BYTES,
-          java.time.Duration.ofSeconds(10));
+  private final Optional<BulkReceiver> lane;
 
   /**
    * An executor serving {@code profile}'s model with {@code executor}. It closes the executor when it stops.
    *
    * @param executorId the identity it reports (the edge's routing key); null for its own full address
    * @param acknowledge true on the cloud: send {@link Received} on arrival
+   * @param lane its node's bulk lane receiver, where {@link RunBulk} inputs arrive; none on the edge
    */
   public static Behavior<Command> create(String executorId, ModelProfile profile, SegmentExecutor executor,
-      int queueCapacity, double serviceWeight, boolean acknowledge) {
+      int queueCapacity, double serviceWeight, boolean acknowledge, Optional<BulkReceiver> lane) {
     return Behaviors.setup(context -> new SegmentExecutorActor(
-        context, executorId, profile, executor, queueCapacity, serviceWeight, acknowledge));
+        context, executorId, profile, executor, queueCapacity, serviceWeight, acknowledge, lane));
   }
 
   private SegmentExecutorActor(ActorContext<Command> context, String executorId, ModelProfile profile,
-      SegmentExecutor executor, int queueCapacity, double serviceWeight, boolean acknowledge) {
+      SegmentExecutor executor, int queueCapacity, double serviceWeight, boolean acknowledge,
+      Optional<BulkReceiver> lane) {
     super(context);
+    this.lane = lane;
     this.executorId = executorId != null ? executorId
         : org.apache.pekko.actor.typed.ActorRefResolver.get(context.getSystem()).toSerializationFormat(context.getSelf());
     this.profile = profile;
@@ -162,7 +171,12 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     return newReceiveBuilder()
         .onMessage(Run.class, this::onRun)
         .onMessage(RunBulk.class, this::onRunBulk)
+        .onMessage(BulkArrived.class, this::onBulkArrived)
         .onMessage(Finished.class, this::onFinished)
+        .onMessage(GetLane.class, get -> {
+          get.replyTo().tell(new Lane(executorId, lane.map(BulkReceiver::endpoint).orElse("")));
+          return this;
+        })
         .onMessage(GetLoad.class, get -> {
           get.replyTo().tell(new LoadReport(executorId, queue.length(), queue.meanServiceNanos()));
           return this;
@@ -173,7 +187,6 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
         })
         .onMessage(ProbeDown.class, this::onProbeDown)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
-          bulk.close();
           executor.close();
           return this;
         })
@@ -185,14 +198,38 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     if (problem == null) {
       problem = checkInputs(run.fromCut(), run.inputs());
     }
-    return accept(new Job(run, null, null, 0), problem);
+    return accept(new Job(run, 0), problem);
   }
 
-  private Behavior<Command> onRunBulk(RunBulk bulkRun) {
-    Run run = new Run(bulkRun.requestId(), bulkRun.modelHash(), bulkRun.fromCut(), bulkRun.toCut(),
-        bulkRun.outputCodec(), Map.of(), bulkRun.replyTo());
-    return accept(new Job(run, bulkRun.bulkEndpoint(), bulkRun.bulkToken(), 0),
-        check(run.modelHash(), run.fromCut(), run.toCut(), run.outputCodec()));
+  private Behavior<Command> onRunBulk(RunBulk run) {
+    String problem = check(run.modelHash(), run.fromCut(), run.toCut(), run.outputCodec());
+    if (problem == null && lane.isEmpty()) {
+      problem = "executor " + executorId + " has no bulk lane (partnner.bulk.enabled = off on its node)";
+    }
+    if (problem != null) {
+      getContext().getLog().warn("executor {}: refused request {}: {}", executorId, run.requestId(), problem);
+      run.replyTo().tell(new Failed(run.requestId(), executorId, problem, false));
+      return this;
+    }
+    // The inputs may still be on their way: the inbox hands them over when they are here (or fails in time).
+    getContext().pipeToSelf(lane.get().inbox().claim(run.bulkToken()),
+        (inputs, failure) -> new BulkArrived(run, inputs, failure));
+    return this;
+  }
+
+  private Behavior<Command> onBulkArrived(BulkArrived arrived) {
+    RunBulk bulkRun = arrived.run();
+    if (arrived.failure() != null) {
+      Throwable cause = arrived.failure() instanceof java.util.concurrent.CompletionException wrapped
+          && wrapped.getCause() != null ? wrapped.getCause() : arrived.failure();
+      String reason = "executor " + executorId + ": the inputs of request " + bulkRun.requestId()
+          + " did not arrive on the bulk lane: " + cause.getMessage();
+      getContext().getLog().warn(reason);
+      bulkRun.replyTo().tell(new Failed(bulkRun.requestId(), executorId, reason, false));
+      return this;
+    }
+    return onRun(new Run(bulkRun.requestId(), bulkRun.modelHash(), bulkRun.fromCut(), bulkRun.toCut(),
+        bulkRun.outputCodec(), arrived.inputs(), bulkRun.replyTo()));
   }
 
   private Behavior<Command> accept(Job job, String problem) {
@@ -248,8 +285,7 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
 
   private void startNext() {
     queue.start().ifPresent(started -> {
-      Job job = new Job(started.job().run(), started.job().bulkEndpoint(), started.job().bulkToken(),
-          started.waitedNanos());
+      Job job = new Job(started.job().run(), started.waitedNanos());
       CompletableFuture<Finished> work = CompletableFuture.supplyAsync(() -> work(job), onnx);
       getContext().pipeToSelf(work, (finished, failure) ->
           failure != null ? new Finished(job, null, Map.of(), 0, failure) : finished);
@@ -259,16 +295,8 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   // Runs on the ONNX Runtime dispatcher.
   private Finished work(Job job) {
     Run run = job.run();
-    Map<String, EncodedTensor> received = run.inputs();
-    if (job.bulk()) {
-      received = io.partnner.runtime.wire.TensorBundle.fromBytes(bulk.fetch(job.bulkEndpoint(), job.bulkToken()));
-      String problem = checkInputs(run.fromCut(), received);
-      if (problem != null) {
-        throw new IllegalArgumentException(problem);
-      }
-    }
     Map<String, Tensor> inputs = new LinkedHashMap<>();
-    received.forEach((name, encoded) -> inputs.put(name, WireCodecs.decode(encoded)));
+    run.inputs().forEach((name, encoded) -> inputs.put(name, WireCodecs.decode(encoded)));
     SegmentResult result = run.fromCut() == run.toCut()
         ? new SegmentResult(inputs, List.of(), 0)
         : executor.run(run.fromCut(), run.toCut(), inputs);
