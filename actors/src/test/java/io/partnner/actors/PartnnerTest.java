@@ -32,11 +32,16 @@ class PartnnerTest {
       for (CompletableFuture<String> callback : callbacks) {
         threads.add(callback.get(30, TimeUnit.SECONDS));
       }
-      // An answer already there when the callback is chained runs it on the caller's thread, as any stage does.
-      threads.remove(Thread.currentThread().getName());
       assertThat(threads).containsOnly(Partnner.ANSWER_THREAD);
-      InferenceResult result = edge.infer(TestingModel.input(1, 2, 3, 4)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      CompletableFuture<InferenceResult> answered = edge.infer(TestingModel.input(1, 2, 3, 4)).toCompletableFuture();
+      InferenceResult result = answered.get(30, TimeUnit.SECONDS);
       assertThat(result.outputs().get("y").toFloatArray()).containsExactly(TestingModel.expected(new float[] {1, 2, 3, 4}));
+      // Chained after the answer is there, a callback still does not run on the caller's thread.
+      assertThat(answered.thenApply(done -> Thread.currentThread().getName()).get(30, TimeUnit.SECONDS))
+          .isEqualTo(Partnner.ANSWER_THREAD);
+      assertThat(answered.whenComplete((done, failure) -> { }).thenCompose(done -> answered)
+          .handle((done, failure) -> Thread.currentThread().getName()).get(30, TimeUnit.SECONDS))
+          .isEqualTo(Partnner.ANSWER_THREAD);
     }
   }
 }
