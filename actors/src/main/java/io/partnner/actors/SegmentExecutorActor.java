@@ -214,9 +214,13 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
       run.replyTo().tell(new Failed(run.requestId(), executorId, problem, false));
       return this;
     }
-    // The inputs may still be on their way: the inbox hands them over when they are here (or fails in time).
-    getContext().pipeToSelf(lane.get().inbox().claim(run.bulkToken()),
-        (inputs, failure) -> new BulkArrived(run, inputs, failure));
+    CompletableFuture<Map<String, EncodedTensor>> claim = lane.get().inbox().claim(run.bulkToken());
+    if (claim.isDone()) {
+      // Already here (or refused): no need for a hop through the mailbox.
+      return onBulkArrived(claim.handle((inputs, failure) -> new BulkArrived(run, inputs, failure)).join());
+    }
+    // Still on their way: the inbox hands them over when they are here, or fails in time.
+    getContext().pipeToSelf(claim, (inputs, failure) -> new BulkArrived(run, inputs, failure));
     return this;
   }
 

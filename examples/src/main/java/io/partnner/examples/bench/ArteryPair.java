@@ -249,8 +249,9 @@ final class ArteryPair implements AutoCloseable {
   private record Arrived(SegmentExecutorActor.RunBulk run, Throwable failure) {}
 
   /**
-   * Acknowledges every Run at once and keeps nothing; a RunBulk once its tensors are in from the bulk lane, taken
-   * from the inbox off the actor's thread and handed back to it, as in a cloud executor.
+   * Acknowledges every Run at once and keeps nothing; a RunBulk once its tensors are in from the bulk lane: at once
+   * when they came first, else when the inbox hands them over (off the actor's thread, back through its mailbox),
+   * as a cloud executor does.
    */
   private static Behavior<Object> receiver(BulkReceiver lane) {
     return Behaviors.setup(context -> Behaviors.receive(Object.class)
@@ -259,16 +260,25 @@ final class ArteryPair implements AutoCloseable {
           return Behaviors.same();
         })
         .onMessage(SegmentExecutorActor.RunBulk.class, run -> {
-          context.pipeToSelf(lane.inbox().claim(run.bulkToken()), (tensors, failure) -> new Arrived(run, failure));
+          CompletableFuture<Map<String, EncodedTensor>> claim = lane.inbox().claim(run.bulkToken());
+          if (claim.isDone()) {
+            acknowledge(claim.handle((tensors, failure) -> new Arrived(run, failure)).join());
+          } else {
+            context.pipeToSelf(claim, (tensors, failure) -> new Arrived(run, failure));
+          }
           return Behaviors.same();
         })
         .onMessage(Arrived.class, arrived -> {
-          SegmentExecutorActor.RunBulk run = arrived.run();
-          run.replyTo().tell(arrived.failure() == null ? new SegmentExecutorActor.Received(run.requestId(), RECEIVER, 0, 0)
-              : new SegmentExecutorActor.Failed(run.requestId(), RECEIVER, String.valueOf(arrived.failure()), false));
+          acknowledge(arrived);
           return Behaviors.same();
         })
         .build());
+  }
+
+  private static void acknowledge(Arrived arrived) {
+    SegmentExecutorActor.RunBulk run = arrived.run();
+    run.replyTo().tell(arrived.failure() == null ? new SegmentExecutorActor.Received(run.requestId(), RECEIVER, 0, 0)
+        : new SegmentExecutorActor.Failed(run.requestId(), RECEIVER, String.valueOf(arrived.failure()), false));
   }
 
   /** Completes when {@code system} has seen every one of {@code members} Up. */
