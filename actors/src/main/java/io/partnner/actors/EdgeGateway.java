@@ -16,6 +16,7 @@ import io.partnner.runtime.serve.RequestTable;
 import io.partnner.runtime.serve.TransferPath;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.time.Ticker;
+import io.partnner.runtime.wire.BulkAck;
 import io.partnner.runtime.wire.BulkSender;
 import io.partnner.runtime.wire.EncodedTensor;
 import io.partnner.runtime.wire.WireCodecs;
@@ -94,6 +95,9 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
 
   /** Pushing a request's crossing on the bulk lane failed. */
   private record BulkFailed(long requestId, String executorId, String reason) implements Command {}
+
+  /** A request's crossing arrived by the bulk lane and its executor took it on, with this load. */
+  private record BulkAcked(long requestId, String executorId, BulkAck ack) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -209,6 +213,10 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
         .onMessage(Listed.class, listed -> listed.listing().isForKey(CloudHost.KEY)
             ? onHostsListed(listed.listing()) : onExecutorsListed(listed.listing()))
         .onMessage(MessageDropped.class, this::onDropped)
+        .onMessage(BulkAcked.class, acked -> {
+          onReceived(acked.requestId(), acked.executorId(), acked.ack().queueLength(), acked.ack().meanServiceNanos());
+          return this;
+        })
         .onMessage(BulkFailed.class, failed -> {
           held(failed.requestId(), failed.executorId()).ifPresent(request -> fallBack(request,
               "its crossing did not reach " + failed.executorId() + " on the bulk lane: " + failed.reason()));
@@ -338,17 +346,15 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
     long requestId = request.id();
     bulkSent++;
     link.up(bytes, () -> {
-      java.util.concurrent.CompletableFuture<Void> pushed = sender.send(endpoint, token, run.inputs());
+      java.util.concurrent.CompletableFuture<BulkAck> pushed = sender.send(endpoint, token, run.inputs());
       if (pushed.isCompletedExceptionally()) {
         // Refused at once (the lane's queue is full): the request carries its crossing itself.
         executor.tell(run);
         return;
       }
-      pushed.whenComplete((done, failure) -> {
-        if (failure != null) {
-          self.tell(new BulkFailed(requestId, executorId, failure.getMessage()));
-        }
-      });
+      // The executor acknowledges on the lane once it has the request and its crossing.
+      pushed.whenComplete((ack, failure) -> self.tell(failure == null ? new BulkAcked(requestId, executorId, ack)
+          : new BulkFailed(requestId, executorId, failure.getMessage())));
       executor.tell(bulkRun);
     });
   }
@@ -367,12 +373,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
     if (reply instanceof SegmentExecutorActor.ProbeAck || reply instanceof SegmentExecutorActor.ProbePayload) {
       linkMonitor.tell(new LinkMonitor.ProbeReply(reply));
     } else if (reply instanceof SegmentExecutorActor.Received received) {
-      loadMonitor.tell(new CloudLoadMonitor.Reported(received.executorId(), received.queueLength(),
-          received.meanServiceNanos()));
-      held(received.requestId(), received.executorId()).ifPresent(request -> {
-        request.ackedAt(now);
-        linkMonitor.tell(new LinkMonitor.UplinkAcked(request.id(), now));
-      });
+      onReceived(received.requestId(), received.executorId(), received.queueLength(), received.meanServiceNanos());
     } else if (reply instanceof SegmentExecutorActor.Done done) {
       loadMonitor.tell(new CloudLoadMonitor.Reported(done.executorId(), done.queueLength(), done.meanServiceNanos()));
       Optional<PendingRequest<ActorRef<Answer>>> held = held(done.requestId(), done.executorId());
@@ -402,6 +403,16 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
       }
     }
     return this;
+  }
+
+  /** An executor took a request on: the end of its uplink transfer, and the executor's load. */
+  private void onReceived(long requestId, String executorId, int queueLength, long meanServiceNanos) {
+    long now = ticker.nanos();
+    loadMonitor.tell(new CloudLoadMonitor.Reported(executorId, queueLength, meanServiceNanos));
+    held(requestId, executorId).ifPresent(request -> {
+      request.ackedAt(now);
+      linkMonitor.tell(new LinkMonitor.UplinkAcked(request.id(), now));
+    });
   }
 
   private Optional<PendingRequest<ActorRef<Answer>>> held(long requestId, String executorId) {

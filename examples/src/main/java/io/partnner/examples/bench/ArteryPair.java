@@ -6,6 +6,8 @@ import io.partnner.actors.PartnnerSettings;
 import io.partnner.actors.SegmentExecutorActor;
 import io.partnner.actors.wire.TensorMessageSerializer;
 import io.partnner.runtime.time.Ticker;
+import io.partnner.runtime.wire.BulkAck;
+import io.partnner.runtime.wire.BulkDelivery;
 import io.partnner.runtime.wire.BulkInbox;
 import io.partnner.runtime.wire.BulkReceiver;
 import io.partnner.runtime.wire.BulkSender;
@@ -63,6 +65,8 @@ final class ArteryPair implements AutoCloseable {
   private final long formationNanos;
   private final BulkReceiver lane;
   private final BulkSender bulk;
+  private final CompletableFuture<String> refused = new CompletableFuture<>();
+  private final ActorRef<SegmentExecutorActor.Reply> refusals;
   private long nextRequestId;
 
   private ArteryPair(ActorSystem<Void> edge, ActorSystem<Void> cloud, String receiverAddress,
@@ -76,6 +80,12 @@ final class ArteryPair implements AutoCloseable {
     this.formationNanos = formationNanos;
     this.lane = lane;
     this.bulk = bulk;
+    this.refusals = edge.systemActorOf(Behaviors.receive(SegmentExecutorActor.Reply.class)
+        .onMessage(SegmentExecutorActor.Failed.class, failed -> {
+          refused.complete(failed.reason());
+          return Behaviors.same();
+        })
+        .build(), "bench-refusals", Props.empty());
     bulk.warm(lane.endpoint());
   }
 
@@ -195,29 +205,33 @@ final class ArteryPair implements AutoCloseable {
   /**
    * As {@link #roundTrips}, but the way partnner moves crossings on its bulk lane (from
    * {@code partnner.bulk.threshold}): the edge pushes the tensors to the receiver's node over its kept TCP
-   * connection while a {@link SegmentExecutorActor.RunBulk} crosses Artery; the receiver acknowledges once the
-   * tensors are in.
+   * connection while a {@link SegmentExecutorActor.RunBulk} crosses Artery; once the receiver has both, it
+   * acknowledges on the lane's connection, as a cloud executor does.
    *
-   * @throws IllegalStateException as {@link #roundTrips}, or when a push fails
+   * @throws IllegalStateException when Artery drops a RunBulk, the receiver refuses one, or a push fails
    */
   long bulkRoundTrips(Map<String, EncodedTensor> inputs, int count) {
     long first = nextRequestId;
     nextRequestId += count;
-    List<CompletableFuture<SegmentExecutorActor.Reply>> acks = new ArrayList<>(count);
-    List<CompletableFuture<Void>> pushes = new ArrayList<>(count);
+    List<CompletableFuture<BulkAck>> acks = new ArrayList<>(count);
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
-      long id = first + i;
       String token = bulk.newToken();
-      pushes.add(bulk.send(lane.endpoint(), token, inputs));
-      acks.add(AskPattern.<SegmentExecutorActor.Command, SegmentExecutorActor.Reply>ask(receiver,
-          replyTo -> new SegmentExecutorActor.RunBulk(id, MODEL_HASH, 0, 0, "raw", token, replyTo),
-          timeout, edge.scheduler()).toCompletableFuture());
+      acks.add(bulk.send(lane.endpoint(), token, inputs));
+      receiver.tell(new SegmentExecutorActor.RunBulk(first + i, MODEL_HASH, 0, 0, "raw", token, refusals));
     }
-    long nanos = awaitAcks(acks, first, start);
-    for (CompletableFuture<Void> push : pushes) {
-      if (push.isCompletedExceptionally()) {
-        throw new IllegalStateException("a bulk push failed: " + push.handle((ok, failure) -> failure).join());
+    CompletableFuture<Void> all = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+    CompletableFuture.anyOf(all, dropped, refused).exceptionally(failure -> null).join();
+    long nanos = System.nanoTime() - start;
+    if (dropped.isDone()) {
+      throw new IllegalStateException("Artery dropped a message: " + dropped.join());
+    }
+    if (refused.isDone()) {
+      throw new IllegalStateException("the receiver refused a RunBulk: " + refused.join());
+    }
+    for (CompletableFuture<BulkAck> ack : acks) {
+      if (ack.isCompletedExceptionally()) {
+        throw new IllegalStateException("a bulk push failed: " + ack.handle((ok, failure) -> failure).join());
       }
     }
     return nanos;
@@ -246,12 +260,12 @@ final class ArteryPair implements AutoCloseable {
   }
 
   /** A RunBulk's tensors are in (or failed to come). */
-  private record Arrived(SegmentExecutorActor.RunBulk run, Throwable failure) {}
+  private record Arrived(SegmentExecutorActor.RunBulk run, BulkDelivery delivery, Throwable failure) {}
 
   /**
-   * Acknowledges every Run at once and keeps nothing; a RunBulk once its tensors are in from the bulk lane: at once
-   * when they came first, else when the inbox hands them over (off the actor's thread, back through its mailbox),
-   * as a cloud executor does.
+   * Acknowledges every Run at once and keeps nothing; a RunBulk, on the lane, once its tensors are in: at once when
+   * they came first, else when the inbox hands them over (off the actor's thread, back through its mailbox), as a
+   * cloud executor does.
    */
   private static Behavior<Object> receiver(BulkReceiver lane) {
     return Behaviors.setup(context -> Behaviors.receive(Object.class)
@@ -260,11 +274,11 @@ final class ArteryPair implements AutoCloseable {
           return Behaviors.same();
         })
         .onMessage(SegmentExecutorActor.RunBulk.class, run -> {
-          CompletableFuture<Map<String, EncodedTensor>> claim = lane.inbox().claim(run.bulkToken());
+          CompletableFuture<BulkDelivery> claim = lane.inbox().claim(run.bulkToken());
           if (claim.isDone()) {
-            acknowledge(claim.handle((tensors, failure) -> new Arrived(run, failure)).join());
+            acknowledge(claim.handle((delivery, failure) -> new Arrived(run, delivery, failure)).join());
           } else {
-            context.pipeToSelf(claim, (tensors, failure) -> new Arrived(run, failure));
+            context.pipeToSelf(claim, (delivery, failure) -> new Arrived(run, delivery, failure));
           }
           return Behaviors.same();
         })
@@ -277,8 +291,12 @@ final class ArteryPair implements AutoCloseable {
 
   private static void acknowledge(Arrived arrived) {
     SegmentExecutorActor.RunBulk run = arrived.run();
-    run.replyTo().tell(arrived.failure() == null ? new SegmentExecutorActor.Received(run.requestId(), RECEIVER, 0, 0)
-        : new SegmentExecutorActor.Failed(run.requestId(), RECEIVER, String.valueOf(arrived.failure()), false));
+    if (arrived.failure() == null) {
+      arrived.delivery().acknowledge(0, 0);
+    } else {
+      run.replyTo().tell(new SegmentExecutorActor.Failed(run.requestId(), RECEIVER, String.valueOf(arrived.failure()),
+          false));
+    }
   }
 
   /** Completes when {@code system} has seen every one of {@code members} Up. */
@@ -310,7 +328,7 @@ final class ArteryPair implements AutoCloseable {
       context.getSystem().eventStream().tell(new EventStream.Subscribe<>(Dropped.class, context.getSelf()));
       return Behaviors.receive(Dropped.class)
           .onMessage(Dropped.class, drop -> {
-            if (drop.message() instanceof SegmentExecutorActor.Run) {
+            if (drop.message() instanceof SegmentExecutorActor.Run || drop.message() instanceof SegmentExecutorActor.RunBulk) {
               dropped.complete(drop.reason());
             }
             return Behaviors.same();

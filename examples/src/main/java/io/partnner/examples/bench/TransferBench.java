@@ -53,14 +53,16 @@ public final class TransferBench {
    *
    * @param sizes tensor sizes in bytes, each a positive multiple of 4 (float32 tensors)
    * @param warmUp untimed sequential round trips per size and transport first
+   * @param warmUpTime before the first size, round trips on every transport for this long, so that the JIT has
+   *     compiled their paths as a node's that has been running for a while
    * @param repeats timed sequential round trips per size and transport
    * @param inFlight messages per pipelined batch
    * @param batches timed pipelined batches per size and transport (one untimed first when warming up)
    * @param seed seed of the tensor data
    * @param timeout longest wait for the cluster to form or for one batch's acknowledgements
    */
-  public record Settings(List<Long> sizes, int warmUp, int repeats, int inFlight, int batches, long seed,
-      Duration timeout) {
+  public record Settings(List<Long> sizes, int warmUp, Duration warmUpTime, int repeats, int inFlight, int batches,
+      long seed, Duration timeout) {
     /** Checks the values, each with the reason it is refused. */
     public Settings {
       sizes = List.copyOf(sizes);
@@ -75,6 +77,9 @@ public final class TransferBench {
       if (warmUp < 0 || repeats < 1 || inFlight < 1 || batches < 1) {
         throw new IllegalArgumentException("warm-up must be >= 0, repeats, messages in flight and batches >= 1; got "
             + warmUp + ", " + repeats + ", " + inFlight + ", " + batches);
+      }
+      if (warmUpTime.isNegative()) {
+        throw new IllegalArgumentException("warm-up time must not be negative, got " + warmUpTime);
       }
       if (timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("timeout must be positive, got " + timeout);
@@ -207,6 +212,7 @@ public final class TransferBench {
       Random random = new Random(settings.seed());
       long collections = collections();
       long collectionMillis = collectionMillis();
+      warmUp(artery, raw, floatBytes(Math.toIntExact(settings.sizes().get(0) / 4), random), settings.warmUpTime());
       List<SizeResult> results = new ArrayList<>();
       for (long size : settings.sizes()) {
         SizeResult result = measure(artery, raw, floatBytes(Math.toIntExact(size / 4), random), threshold, settings);
@@ -217,6 +223,18 @@ public final class TransferBench {
           collectionMillis() - collectionMillis);
     } catch (IOException failure) {
       throw new UncheckedIOException("the raw TCP link failed: " + failure.getMessage(), failure);
+    }
+  }
+
+  /** Round trips on every transport in turn for {@code time}. */
+  private static void warmUp(ArteryPair artery, RawTcpLink raw, byte[] payload, Duration time) throws IOException {
+    Map<String, EncodedTensor> inputs = Map.of("x", WireCodecs.byName("raw").encode(
+        Tensor.of(DataType.FLOAT32, List.of(1L, payload.length / 4L), ByteBuffer.wrap(payload))));
+    long end = System.nanoTime() + time.toNanos();
+    while (System.nanoTime() < end) {
+      for (int transport = 0; transport < 3; transport++) {
+        once(transport, artery, raw, inputs, payload, 1);
+      }
     }
   }
 

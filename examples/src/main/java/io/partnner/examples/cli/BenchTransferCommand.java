@@ -34,10 +34,15 @@ final class BenchTransferCommand implements Callable<Integer> {
   List<Double> sizes;
 
   @Option(names = "--repeats", paramLabel = "N", description = "timed round trips per size and transport (default ${DEFAULT-VALUE})")
-  int repeats = 20;
+  int repeats = 50;
 
-  @Option(names = "--warmup", paramLabel = "N", description = "untimed round trips first (default ${DEFAULT-VALUE})")
-  int warmup = 20;
+  @Option(names = "--warmup", paramLabel = "N", description = "untimed round trips per size first (default ${DEFAULT-VALUE})")
+  int warmup = 100;
+
+  @Option(names = "--warmup-seconds", paramLabel = "S",
+      description = "before the first size, untimed round trips for this long, so that the JIT has compiled the paths "
+          + "as a running node's (default ${DEFAULT-VALUE})")
+  double warmupSeconds = 5;
 
   @Option(names = "--in-flight", paramLabel = "K",
       description = "messages sent back to back in a pipelined batch (default ${DEFAULT-VALUE})")
@@ -50,8 +55,8 @@ final class BenchTransferCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (repeats < 1 || warmup < 0 || inFlight < 1) {
-      throw new CommandFailure("--repeats and --in-flight must be >= 1, --warmup >= 0");
+    if (repeats < 1 || warmup < 0 || inFlight < 1 || !(warmupSeconds >= 0) || warmupSeconds > 3600) {
+      throw new CommandFailure("--repeats and --in-flight must be >= 1, --warmup >= 0, --warmup-seconds in 0..3600");
     }
     List<Long> bytes = new ArrayList<>();
     for (double megabytes : sizes) {
@@ -62,7 +67,8 @@ final class BenchTransferCommand implements Callable<Integer> {
       bytes.add(Math.max(4, 4 * Math.round(megabytes * 1e6 / 4)));
     }
     Config config = ConfigFactory.load();
-    TransferBench.Settings settings = new TransferBench.Settings(bytes, warmup, repeats, inFlight, BATCHES, seed, TIMEOUT);
+    TransferBench.Settings settings = new TransferBench.Settings(bytes, warmup,
+        Duration.ofMillis(Math.round(warmupSeconds * 1000)), repeats, inFlight, BATCHES, seed, TIMEOUT);
     TransferBench.check(settings, config);
 
     PrintWriter out = spec.commandLine().getOut();
@@ -75,15 +81,15 @@ final class BenchTransferCommand implements Callable<Integer> {
     out.println("artery: ask with a SegmentExecutorActor.Run carrying one raw-coded tensor (Kryo, TensorMessageSerializer); "
         + "the receiver answers SegmentExecutorActor.Received (CBOR) at once");
     out.println("bulk: the sender pushes the tensor (a header, then its bytes straight from its buffer) over a kept TCP "
-        + "connection to the receiver's node while a SegmentExecutorActor.RunBulk (CBOR) crosses Artery; the receiver "
-        + "answers Received once the tensor is in");
+        + "connection to the receiver's node while a SegmentExecutorActor.RunBulk (CBOR) crosses Artery; the receiver, "
+        + "once it has both, acknowledges on the lane's connection");
     out.println("raw: java.net sockets with TCP_NODELAY: a 4-byte length and the same tensor bytes, read into a new array, "
         + "then a 1-byte acknowledgement");
     out.printf("data: float32 tensors of shape [1, n], uniform in [-1, 1), seed %d; MB = 10^6 bytes; "
         + "MB/s = tensor bytes / time%n", seed);
-    out.printf("sequential: median of %d round trips after %d warm-up, the three interleaved; "
-        + "pipelined: %d messages sent back to back, then every acknowledgement awaited, median of %d batches%n",
-        repeats, warmup, inFlight, BATCHES);
+    out.printf(Locale.ROOT, "warm-up: %.0f s of round trips on every transport first, then %d per size and transport; "
+        + "sequential: median of %d round trips, the three interleaved; pipelined: %d messages sent back to back, "
+        + "then every acknowledgement awaited, median of %d batches%n", warmupSeconds, warmup, repeats, inFlight, BATCHES);
     out.printf("ratio = MB/s / raw MB/s; partnner's path: the bulk lane from partnner.bulk.threshold = %s, else Artery; "
         + "the last line reports the smallest sequential ratio of partnner's path%n", threshold);
     out.println();

@@ -28,8 +28,8 @@ final class BenchTransferCommandTest {
   @BeforeAll
   static void runTiny() {
     // Two nodes, two sizes of 0.1 and 0.2 MB, two timed round trips each: a few seconds in all.
-    tiny = run("bench", "transfer", "--sizes", "0.1,0.2", "--repeats", "2", "--warmup", "1", "--in-flight", "3",
-        "--seed", "7");
+    tiny = run("bench", "transfer", "--sizes", "0.1,0.2", "--repeats", "2", "--warmup", "1", "--warmup-seconds", "0.2",
+        "--in-flight", "3", "--seed", "7");
   }
 
   private static List<String[]> rows() {

@@ -32,6 +32,9 @@ import java.util.Map;
  *
  * Everything a peer claims is checked before anything is allocated: counts, name lengths, shapes against the
  * tensor limit, payload lengths, and the frame's total against the frame limit.
+ *
+ * <p>The other way, on the same connection, go acknowledgements: int magic 0x504E4241 ("PNBA"), the 16-byte token,
+ * int queue length, long mean service nanoseconds (32 bytes).
  */
 final class BulkFrame {
   static final int MAGIC = 0x504E4231;
@@ -39,6 +42,11 @@ final class BulkFrame {
   static final int MAX_HEADER_BYTES = 1 << 20;
   static final int MAX_TENSORS = 4096;
   static final int MAX_NAME_BYTES = 4096;
+  static final int ACK_MAGIC = 0x504E4241;
+  static final int ACK_BYTES = 4 + TOKEN_BYTES + 4 + 8;
+
+  /** An acknowledgement as read: the token and what the receiver said. */
+  record Ack(String token, BulkAck ack) {}
 
   /** One tensor as its header announces it, before its payload is read. */
   record Entry(String name, CodecKind codec, DataType dataType, List<Long> shape, float[] scales, int[] zeroPoints,
@@ -131,6 +139,29 @@ final class BulkFrame {
       throw new IllegalArgumentException("bulk token has " + raw.length + " bytes, expected " + TOKEN_BYTES);
     }
     return raw;
+  }
+
+  /** The bytes of an acknowledgement. */
+  static byte[] ack(String token, int queueLength, long meanServiceNanos) {
+    return ByteBuffer.allocate(ACK_BYTES).putInt(ACK_MAGIC).put(tokenBytes(token)).putInt(queueLength)
+        .putLong(meanServiceNanos).array();
+  }
+
+  /**
+   * Reads one acknowledgement.
+   *
+   * @throws WireFormatException when the bytes are not one
+   * @throws IOException when the stream fails or ends
+   */
+  static Ack readAck(DataInputStream in) throws IOException {
+    int magic = in.readInt();
+    if (magic != ACK_MAGIC) {
+      throw new WireFormatException("not a bulk lane acknowledgement (it starts with 0x" + Integer.toHexString(magic)
+          + ")");
+    }
+    byte[] token = new byte[TOKEN_BYTES];
+    in.readFully(token);
+    return new Ack(HexFormat.of().formatHex(token), new BulkAck(in.readInt(), in.readLong()));
   }
 
   /**

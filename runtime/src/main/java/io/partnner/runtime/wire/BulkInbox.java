@@ -28,9 +28,9 @@ public final class BulkInbox {
     State state;
     long bytes;
     long deadlineNanos;
-    Map<String, EncodedTensor> tensors;
+    BulkDelivery delivery;
     String reason;
-    CompletableFuture<Map<String, EncodedTensor>> claim;
+    CompletableFuture<BulkDelivery> claim;
   }
 
   private final long maxHeldBytes;
@@ -97,8 +97,8 @@ public final class BulkInbox {
   }
 
   /** The tensors of a frame reserved under {@code token} have been read. */
-  public void arrived(String token, Map<String, EncodedTensor> tensors) {
-    CompletableFuture<Map<String, EncodedTensor>> claim = null;
+  public void arrived(String token, BulkDelivery delivery) {
+    CompletableFuture<BulkDelivery> claim = null;
     synchronized (this) {
       Slot slot = slots.get(token);
       if (slot == null || slot.state != State.RECEIVING) {
@@ -110,12 +110,12 @@ public final class BulkInbox {
         slots.remove(token);
       } else {
         slot.state = State.ARRIVED;
-        slot.tensors = Map.copyOf(tensors);
+        slot.delivery = delivery;
         slot.deadlineNanos = ticker.nanos() + ttlNanos;
       }
     }
     if (claim != null) {
-      claim.complete(tensors);
+      claim.complete(delivery);
     }
   }
 
@@ -139,11 +139,11 @@ public final class BulkInbox {
   }
 
   /**
-   * The tensors sent under {@code token}: at once if they are here, when they arrive otherwise. Fails with a
+   * The delivery sent under {@code token}: at once if it is here, when it arrives otherwise. Fails with a
    * {@link WireFormatException} naming the token and the reason: their frame was refused or broken, they did not
    * come within the claim wait, or the token was claimed already.
    */
-  public CompletableFuture<Map<String, EncodedTensor>> claim(String token) {
+  public CompletableFuture<BulkDelivery> claim(String token) {
     synchronized (this) {
       Slot slot = slots.get(token);
       if (slot == null) {
@@ -162,7 +162,7 @@ public final class BulkInbox {
         case ARRIVED -> {
           slots.remove(token);
           heldBytes -= slot.bytes;
-          return CompletableFuture.completedFuture(slot.tensors);
+          return CompletableFuture.completedFuture(slot.delivery);
         }
         case REFUSED -> {
           slots.remove(token);
@@ -210,7 +210,7 @@ public final class BulkInbox {
       it.remove();
       heldBytes -= slot.bytes;
       if (slot.claim != null) {
-        CompletableFuture<Map<String, EncodedTensor>> claim = slot.claim;
+        CompletableFuture<BulkDelivery> claim = slot.claim;
         String reason = slot.state == State.WAITING
             ? "no tensors arrived on the bulk lane under token " + entry.getKey() + " within "
                 + claimWaitNanos / 1_000_000 + " ms"
@@ -224,7 +224,7 @@ public final class BulkInbox {
   /** Marks {@code token} refused for {@code reason}: a waiting claim fails now, a later one fails at once. */
   private void refuse(String token, Slot slot, String reason, List<Runnable> after) {
     if (slot != null && slot.claim != null) {
-      CompletableFuture<Map<String, EncodedTensor>> claim = slot.claim;
+      CompletableFuture<BulkDelivery> claim = slot.claim;
       slots.remove(token);
       after.add(() -> claim.completeExceptionally(new WireFormatException(reason)));
       return;

@@ -15,13 +15,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The receiving end of the bulk lane: a plain TCP listener whose peers push {@link BulkFrame}s, each read
- * straight into arrays of its own and put into the node's {@link BulkInbox} under its token. Each connection is
+ * straight into arrays of its own and put into the node's {@link BulkInbox} under its token; the
+ * {@link BulkDelivery} acknowledges it to the sender on the same connection. Each connection is
  * read on a thread of its own and kept open between frames. A frame's bytes are reserved in the inbox before they
  * are read; once a frame has started, its bytes must keep coming (no gap of {@code frameTimeout}). A stream that is not a bulk
  * stream, or a frame that is malformed or truncated, closes its connection, fails its claim with the reason and
@@ -104,6 +107,21 @@ public final class BulkReceiver implements AutoCloseable {
   private void serve(Socket socket) {
     String peer = String.valueOf(socket.getRemoteSocketAddress());
     String token = null;
+    // Acknowledgements go back on a thread of their own: whoever acknowledges (an actor) never blocks on the socket.
+    ExecutorService acks = Executors.newSingleThreadExecutor(daemon("partnner-bulk-ack " + peer));
+    BulkDelivery.Acknowledger acknowledger = (ackToken, queueLength, meanServiceNanos) -> {
+      try {
+        acks.execute(() -> {
+          try {
+            socket.getOutputStream().write(BulkFrame.ack(ackToken, queueLength, meanServiceNanos));
+          } catch (IOException broken) {
+            closeQuietly(socket);
+          }
+        });
+      } catch (RejectedExecutionException closedAlready) {
+        // The connection is gone; its sender learns that by itself.
+      }
+    };
     try (socket) {
       socket.setTcpNoDelay(true);
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES));
@@ -141,7 +159,7 @@ public final class BulkReceiver implements AutoCloseable {
           token = null;
           throw broken;
         }
-        inbox.arrived(token, tensors);
+        inbox.arrived(token, new BulkDelivery(token, tensors, acknowledger));
       }
     } catch (WireFormatException malformed) {
       refuse(token, peer, malformed.getMessage());
@@ -151,6 +169,7 @@ public final class BulkReceiver implements AutoCloseable {
       refuse(token, peer, reason(peer, broken));
     } finally {
       connections.remove(socket);
+      acks.shutdown();
     }
   }
 

@@ -1,7 +1,9 @@
 package io.partnner.runtime.wire;
 
 import io.partnner.runtime.time.Ticker;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,10 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The sending end of the bulk lane: pushes tensors to a peer's {@link BulkReceiver} as {@link BulkFrame}s, their
  * payloads written from the tensors' own buffers. One connection per peer, opened ahead of use by {@link #warm}
- * and kept open; each peer has a writer thread of its own, so a caller (an actor) never blocks: {@link #send}
- * queues the frame and returns a stage that completes once the frame is written. Bounded: at most
- * {@code maxQueuedBytes} of payload wait at once (over it a send fails at once), and a connect or a write that
- * makes no progress for {@code timeout} closes the connection and fails (the next send opens a new one).
+ * and kept open; each peer has a writer thread and a thread reading its acknowledgements, so a caller (an actor)
+ * never blocks: {@link #send} queues the frame and returns a stage that completes when the receiver acknowledges
+ * it. Bounded: at most {@code maxQueuedBytes} of payload wait at once (over it a send fails at once), a connect or
+ * a write that makes no progress for {@code timeout} closes the connection and fails (the next send opens a new
+ * one), and a frame not acknowledged within {@code timeout} of being written fails.
  */
 public final class BulkSender implements AutoCloseable {
   private static final int BUFFER_BYTES = 1 << 16;
@@ -86,11 +89,12 @@ public final class BulkSender implements AutoCloseable {
   }
 
   /**
-   * Queues {@code tensors} for {@code endpoint} under {@code token}. The stage completes when the frame is
-   * written, or fails with a {@link WireFormatException} naming the peer and the reason: the queue is full, a
-   * tensor cannot be sent, or the connection failed or made no progress within the timeout.
+   * Queues {@code tensors} for {@code endpoint} under {@code token}. The stage completes with the receiver's
+   * acknowledgement, or fails with a {@link WireFormatException} naming the peer and the reason: the queue is full,
+   * a tensor cannot be sent, the connection failed or made no progress within the timeout, or no acknowledgement
+   * came within the timeout.
    */
-  public CompletableFuture<Void> send(String endpoint, String token, Map<String, EncodedTensor> tensors) {
+  public CompletableFuture<BulkAck> send(String endpoint, String token, Map<String, EncodedTensor> tensors) {
     long bytes = BulkFrame.payloadBytes(tensors);
     long queued = queuedBytes.addAndGet(bytes);
     if (queued > maxQueuedBytes) {
@@ -99,28 +103,26 @@ public final class BulkSender implements AutoCloseable {
           + (queued - bytes) + " bytes queued, " + bytes + " more would pass the limit of " + maxQueuedBytes
           + " (partnner.bulk.max-held)"));
     }
-    CompletableFuture<Void> written = new CompletableFuture<>();
+    CompletableFuture<BulkAck> acknowledged = new CompletableFuture<>();
     boolean queuedUp = run(endpoint, peer -> {
       RuntimeException failed = null;
       try {
-        peer.write(token, tensors);
+        peer.write(token, tensors, acknowledged);
       } catch (IOException | RuntimeException failure) {
+        peer.awaiting.remove(token);
         failed = failure instanceof WireFormatException wire ? wire
             : new WireFormatException("bulk lane to " + endpoint + ": " + describe(failure), failure);
       }
-      // Released before the stage completes, so whoever it wakes sees the queue as it is.
       queuedBytes.addAndGet(-bytes);
-      if (failed == null) {
-        written.complete(null);
-      } else {
-        written.completeExceptionally(failed);
+      if (failed != null) {
+        acknowledged.completeExceptionally(failed);
       }
     });
     if (!queuedUp) {
       queuedBytes.addAndGet(-bytes);
-      written.completeExceptionally(new WireFormatException("bulk lane to " + endpoint + " is closed"));
+      acknowledged.completeExceptionally(new WireFormatException("bulk lane to " + endpoint + " is closed"));
     }
-    return written;
+    return acknowledged;
   }
 
   /** Payload bytes waiting to be written now. */
@@ -165,8 +167,18 @@ public final class BulkSender implements AutoCloseable {
         peer.stalled = true;
         peer.closeSocket();
       }
+      peer.awaiting.forEach((token, awaiting) -> {
+        if (awaiting.deadlineNanos() < now && peer.awaiting.remove(token, awaiting)) {
+          awaiting.ack().completeExceptionally(new WireFormatException("bulk lane to " + peer.endpoint
+              + ": no acknowledgement of token " + token + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+              + " ms"));
+        }
+      });
     }
   }
+
+  /** A frame written (or being written) on {@code connection} whose acknowledgement is due by the deadline. */
+  private record Awaiting(CompletableFuture<BulkAck> ack, long deadlineNanos, Socket connection) {}
 
   private static String describe(Throwable failure) {
     return failure.getMessage() != null ? failure.getMessage() : failure.toString();
@@ -176,6 +188,7 @@ public final class BulkSender implements AutoCloseable {
   private final class Peer {
     final String endpoint;
     final ExecutorService writer;
+    final Map<String, Awaiting> awaiting = new ConcurrentHashMap<>();
     /** When the current connect or write piece started; 0 while idle. Read by the watchdog. */
     volatile long busySince;
     volatile boolean stalled;
@@ -218,23 +231,65 @@ public final class BulkSender implements AutoCloseable {
       }
       socket = opened;
       out = new BufferedOutputStream(new Progress(opened.getOutputStream()), BUFFER_BYTES);
+      BulkReceiver.daemon("partnner-bulk-acks " + endpoint).newThread(() -> readAcks(opened)).start();
       return out;
     }
 
-    void write(String token, Map<String, EncodedTensor> tensors) throws IOException {
+    /** Completes the stages of acknowledged frames until the connection ends; then fails those still waiting. */
+    private void readAcks(Socket connection) {
+      String reason;
+      try {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(connection.getInputStream(), 4096));
+        while (true) {
+          BulkFrame.Ack ack = BulkFrame.readAck(in);
+          Awaiting waiting = awaiting.remove(ack.token());
+          if (waiting != null) {
+            waiting.ack().complete(ack.ack());
+          }
+        }
+      } catch (java.io.EOFException closed) {
+        reason = "the receiver closed the connection";
+      } catch (IOException | RuntimeException broken) {
+        reason = stalled ? "no progress for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+            + " ms; the connection was closed" : describe(broken);
+      }
+      try {
+        connection.close();
+      } catch (IOException ignored) {
+        // Closed either way.
+      }
+      // Frames written on a newer connection wait for theirs.
+      String why = reason;
+      awaiting.forEach((token, waiting) -> {
+        if (waiting.connection() == connection && awaiting.remove(token, waiting)) {
+          waiting.ack().completeExceptionally(new WireFormatException("bulk lane to " + endpoint + ": " + why));
+        }
+      });
+    }
+
+    void write(String token, Map<String, EncodedTensor> tensors, CompletableFuture<BulkAck> acknowledged)
+        throws IOException {
       OutputStream stream = connection();
+      Socket current = socket;
+      // Awaited before the write: the acknowledgement may come before the write call returns.
+      awaiting.put(token, new Awaiting(acknowledged, Long.MAX_VALUE, current));
       stalled = false;
       try {
         BulkFrame.write(stream, token, tensors, maxTensorBytes);
         stream.flush();
+        awaiting.computeIfPresent(token, (key, waiting) ->
+            new Awaiting(waiting.ack(), ticker.nanos() + timeoutNanos, current));
       } catch (IllegalArgumentException unsendable) {
+        awaiting.remove(token);
         // Refused before a byte of the frame was written: the connection stays good.
         throw new WireFormatException("bulk lane to " + endpoint + ": " + unsendable.getMessage(), unsendable);
       } catch (IOException failed) {
+        awaiting.remove(token);
         closeSocket();
         throw stalled ? new IOException("no progress for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
             + " ms; the connection was closed", failed) : failed;
       } catch (RuntimeException failed) {
+        awaiting.remove(token);
         closeSocket();
         throw failed;
       } finally {

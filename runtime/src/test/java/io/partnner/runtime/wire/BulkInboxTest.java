@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 final class BulkInboxTest {
   private final TestingTicker ticker = new TestingTicker();
-  private final Map<String, EncodedTensor> tensors =
-      Map.of("h", WireCodecs.byName("raw").encode(Tensor.ofFloats(List.of(1L, 2L), new float[] {1, 2})));
+  private final BulkDelivery tensors = new BulkDelivery("a",
+      Map.of("h", WireCodecs.byName("raw").encode(Tensor.ofFloats(List.of(1L, 2L), new float[] {1, 2}))),
+      (token, queueLength, meanServiceNanos) -> { });
 
   private BulkInbox inbox(long maxHeld, int maxEntries) {
     return new BulkInbox(maxHeld, maxEntries, Duration.ofSeconds(60), Duration.ofSeconds(10), ticker);
@@ -39,7 +40,7 @@ final class BulkInboxTest {
     assertThat(inbox.reserve("a", 8)).isNull();
     assertThat(inbox.heldBytes()).isEqualTo(8);
     inbox.arrived("a", tensors);
-    CompletableFuture<Map<String, EncodedTensor>> claim = inbox.claim("a");
+    CompletableFuture<BulkDelivery> claim = inbox.claim("a");
     assertThat(claim).isCompletedWithValue(tensors);
     assertThat(inbox.heldBytes()).isZero();
     assertThat(inbox.entries()).isZero();
@@ -48,7 +49,7 @@ final class BulkInboxTest {
   @Test
   void claim_cameFirst_completesWhenTheTensorsArrive() {
     BulkInbox inbox = inbox(100, 8);
-    CompletableFuture<Map<String, EncodedTensor>> claim = inbox.claim("a");
+    CompletableFuture<BulkDelivery> claim = inbox.claim("a");
     assertThat(claim).isNotDone();
     assertThat(inbox.reserve("a", 8)).isNull();
     assertThat(claim).isNotDone();
@@ -67,7 +68,7 @@ final class BulkInboxTest {
     inbox.expire();
     assertThat(inbox.heldBytes()).isZero();
     assertThat(inbox.entries()).isZero();
-    CompletableFuture<Map<String, EncodedTensor>> late = inbox.claim("a");
+    CompletableFuture<BulkDelivery> late = inbox.claim("a");
     ticker.advance(Duration.ofSeconds(9));
     inbox.expire();
     assertThat(late).isNotDone();
@@ -81,7 +82,7 @@ final class BulkInboxTest {
   void reserve_overTheByteLimit_refusesAndTheClaimFailsWithTheReason() {
     BulkInbox inbox = inbox(100, 8);
     assertThat(inbox.reserve("a", 60)).isNull();
-    CompletableFuture<Map<String, EncodedTensor>> waiting = inbox.claim("b");
+    CompletableFuture<BulkDelivery> waiting = inbox.claim("b");
     String refusal = inbox.reserve("b", 60);
     assertThat(refusal).isEqualTo("bulk inbox is full: 60 bytes held, 60 more would pass the limit of 100 "
         + "(partnner.bulk.max-held)");
@@ -94,7 +95,7 @@ final class BulkInboxTest {
   @Test
   void failed_aFrameBrokenMidway_failsItsClaimAndReleasesItsBytes() {
     BulkInbox inbox = inbox(100, 8);
-    CompletableFuture<Map<String, EncodedTensor>> claim = inbox.claim("a");
+    CompletableFuture<BulkDelivery> claim = inbox.claim("a");
     inbox.reserve("a", 50);
     inbox.failed("a", "the stream from peer ended in the middle of a frame");
     assertThat(failure(claim)).isEqualTo("the stream from peer ended in the middle of a frame");
@@ -110,7 +111,7 @@ final class BulkInboxTest {
     BulkInbox inbox = inbox(100, 8);
     inbox.reserve("a", 8);
     assertThat(inbox.reserve("a", 8)).isEqualTo("bulk token a was already used");
-    CompletableFuture<Map<String, EncodedTensor>> first = inbox.claim("a");
+    CompletableFuture<BulkDelivery> first = inbox.claim("a");
     assertThat(failure(inbox.claim("a"))).isEqualTo("bulk token a was claimed already");
     inbox.arrived("a", tensors);
     assertThat(first).isCompletedWithValue(tensors);

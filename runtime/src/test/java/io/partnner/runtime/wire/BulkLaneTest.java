@@ -69,9 +69,10 @@ final class BulkLaneTest {
       for (int round = 0; round < 3; round++) {
         String token = sender.newToken();
         assertThat(token).matches("[0-9a-f]{32}");
-        CompletableFuture<Map<String, EncodedTensor>> claim = receiver.inbox().claim(token);
-        sender.send(receiver.endpoint(), token, crossing).get(30, TimeUnit.SECONDS);
-        Map<String, EncodedTensor> back = claim.get(30, TimeUnit.SECONDS);
+        CompletableFuture<BulkDelivery> claim = receiver.inbox().claim(token);
+        CompletableFuture<BulkAck> pushed = sender.send(receiver.endpoint(), token, crossing);
+        BulkDelivery delivery = claim.get(30, TimeUnit.SECONDS);
+        Map<String, EncodedTensor> back = delivery.tensors();
         assertThat(back.keySet()).containsExactlyElementsOf(crossing.keySet());
         for (String name : crossing.keySet()) {
           EncodedTensor sent = crossing.get(name);
@@ -83,6 +84,9 @@ final class BulkLaneTest {
           assertThat(got.error()).isEqualTo(sent.error());
           assertThat(WireCodecs.decode(got).toByteArray()).isEqualTo(WireCodecs.decode(sent).toByteArray());
         }
+        assertThat(pushed).as("acknowledged only when the receiver says so").isNotDone();
+        delivery.acknowledge(round, 1000L + round);
+        assertThat(pushed.get(30, TimeUnit.SECONDS)).isEqualTo(new BulkAck(round, 1000L + round));
       }
       assertThat(sender.queuedBytes()).isZero();
       assertThat(receiver.inbox().heldBytes()).isZero();
@@ -103,7 +107,7 @@ final class BulkLaneTest {
       }
 
       String truncatedToken = "11".repeat(16);
-      CompletableFuture<Map<String, EncodedTensor>> truncated = receiver.inbox().claim(truncatedToken);
+      CompletableFuture<BulkDelivery> truncated = receiver.inbox().claim(truncatedToken);
       byte[] whole = frame(truncatedToken, one);
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
         socket.getOutputStream().write(Arrays.copyOf(whole, whole.length - 5));
@@ -111,7 +115,7 @@ final class BulkLaneTest {
       assertThat(failure(truncated)).contains("ended in the middle of a frame");
 
       String lyingToken = "22".repeat(16);
-      CompletableFuture<Map<String, EncodedTensor>> lying = receiver.inbox().claim(lyingToken);
+      CompletableFuture<BulkDelivery> lying = receiver.inbox().claim(lyingToken);
       byte[] bad = frame(lyingToken, one);
       // The payload length, last in the header, now claims more than any tensor may carry.
       int payloadLengthAt = bad.length - 16 - 1;
@@ -142,13 +146,16 @@ final class BulkLaneTest {
     try (BulkReceiver receiver = receiver(1000, Duration.ofSeconds(10));
         BulkSender sender = sender(1 << 20, Duration.ofSeconds(10))) {
       String refused = sender.newToken();
-      CompletableFuture<Map<String, EncodedTensor>> claim = receiver.inbox().claim(refused);
-      sender.send(receiver.endpoint(), refused, big).get(30, TimeUnit.SECONDS);
+      CompletableFuture<BulkDelivery> claim = receiver.inbox().claim(refused);
+      sender.send(receiver.endpoint(), refused, big);
       assertThat(failure(claim)).isEqualTo("bulk inbox is full: 0 bytes held, 4000 more would pass the limit of 1000 "
           + "(partnner.bulk.max-held)");
       String next = sender.newToken();
-      sender.send(receiver.endpoint(), next, small).get(30, TimeUnit.SECONDS);
-      assertThat(receiver.inbox().claim(next).get(30, TimeUnit.SECONDS).get("h").payloadBytes()).isEqualTo(40);
+      CompletableFuture<BulkAck> sent = sender.send(receiver.endpoint(), next, small);
+      BulkDelivery delivery = receiver.inbox().claim(next).get(30, TimeUnit.SECONDS);
+      assertThat(delivery.tensors().get("h").payloadBytes()).isEqualTo(40);
+      delivery.acknowledge(1, 2);
+      assertThat(sent.get(30, TimeUnit.SECONDS)).isEqualTo(new BulkAck(1, 2));
     }
   }
 
@@ -161,11 +168,28 @@ final class BulkLaneTest {
       silent.setReceiveBufferSize(4096);
       String endpoint = "127.0.0.1:" + silent.getLocalPort();
       long start = System.nanoTime();
-      CompletableFuture<Void> stuck = sender.send(endpoint, sender.newToken(), big);
+      CompletableFuture<BulkAck> stuck = sender.send(endpoint, sender.newToken(), big);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
       assertThat(failure(stuck)).isEqualTo("bulk lane to " + endpoint
           + ": no progress for 500 ms; the connection was closed");
       assertThat(sender.queuedBytes()).isZero();
+    }
+  }
+
+  @Test
+  void send_unacknowledgedOrCutOff_failsNamingThePeerAndTheReason() throws Exception {
+    Map<String, EncodedTensor> tensor = Map.of("h", WireCodecs.byName("raw").encode(
+        Tensor.ofFloats(List.of(1L, 100L), new float[100])));
+    try (BulkReceiver receiver = receiver(1 << 20, Duration.ofSeconds(10));
+        BulkSender sender = sender(1 << 20, Duration.ofMillis(300))) {
+      String token = sender.newToken();
+      CompletableFuture<BulkAck> ignored = sender.send(receiver.endpoint(), token, tensor);
+      assertThat(receiver.inbox().claim(token).get(30, TimeUnit.SECONDS).tensors()).containsKey("h");
+      assertThat(failure(ignored)).isEqualTo("bulk lane to " + receiver.endpoint() + ": no acknowledgement of token "
+          + token + " within 300 ms");
+      CompletableFuture<BulkAck> cutOff = sender.send(receiver.endpoint(), sender.newToken(), tensor);
+      receiver.close();
+      assertThat(failure(cutOff)).startsWith("bulk lane to " + receiver.endpoint() + ": ");
     }
   }
 
