@@ -50,6 +50,9 @@ public final class PartnnerNode {
   public record EdgeRefs(ActorRef<EdgeGateway.Command> gateway, ActorRef<Partitioner.Command> partitioner,
       ActorRef<LinkMonitor.Command> linkMonitor) implements LocalMessage {}
 
+  /** Most requests' tensors a cloud node's bulk inbox tracks at once. */
+  private static final int BULK_ENTRIES = 4096;
+
   private PartnnerNode() {}
 
   /** What an edge node starts from: its model, an executor already warmed up, and the emulated link, if any. */
@@ -148,9 +151,6 @@ public final class PartnnerNode {
       return Optional.empty();
     }
   }
-
-  /** Most requests' tensors a cloud node's bulk inbox tracks at once. */
-  private static final int BULK_ENTRIES = 4096;
 
   /** Keeps an actor and its state through an unexpected exception: its requests must not be lost with it. */
   static <T> Behavior<T> resilient(Behavior<T> behavior) {

@@ -43,6 +43,11 @@ public final class TransferBench {
   /** Path of the receiver on the second node: a cloud executor's, so covered by the large-message destinations. */
   public static final String RECEIVER_PATH = "/user/" + ArteryPair.HOST + "/" + ArteryPair.RECEIVER;
 
+  // The transports, as indexes into the timing arrays.
+  private static final int ARTERY = 0;
+  private static final int BULK = 1;
+  private static final int RAW = 2;
+
   // Room for the Run's fields, the reply address and Artery's envelope header next to the tensor.
   private static final long ENVELOPE_HEADROOM = 64 * 1024;
 
@@ -275,10 +280,6 @@ public final class TransferBench {
     return new SizeResult(payload.length, messageBytes, path, inFlight, median(times[ARTERY]), median(times[BULK]),
         median(times[RAW]), median(batches[ARTERY]), median(batches[BULK]), median(batches[RAW]));
   }
-
-  private static final int ARTERY = 0;
-  private static final int BULK = 1;
-  private static final int RAW = 2;
 
   private static long once(int transport, ArteryPair artery, RawTcpLink raw, Map<String, EncodedTensor> inputs,
       byte[] payload, int count) throws IOException {
