@@ -146,7 +146,8 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
    * An executor serving {@code profile}'s model with {@code executor}. It closes the executor when it stops.
    *
    * @param executorId the identity it reports (the edge's routing key); null for its own full address
-   * @param acknowledge true on the cloud: send {@link Received} on arrival
+   * @param acknowledge true on the cloud: acknowledge each request when it is taken on, a {@link Run} with
+   *     {@link Received}, a {@link RunBulk} on the bulk lane's connection
    * @param lane its node's bulk lane receiver, where {@link RunBulk} inputs arrive; none on the edge
    */
   public static Behavior<Command> create(String executorId, ModelProfile profile, SegmentExecutor executor,
