@@ -17,8 +17,11 @@ import io.partnner.runtime.serve.TransferPath;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.time.Ticker;
 import io.partnner.runtime.wire.BulkAck;
+import io.partnner.runtime.wire.BulkExchange;
+import io.partnner.runtime.wire.BulkReply;
 import io.partnner.runtime.wire.BulkSender;
 import io.partnner.runtime.wire.EncodedTensor;
+import io.partnner.runtime.wire.WireFormatException;
 import io.partnner.runtime.wire.WireCodecs;
 import java.time.Duration;
 import java.util.HashMap;
@@ -98,6 +101,9 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
 
   /** A request's crossing arrived by the bulk lane and its executor took it on, with this load. */
   private record BulkAcked(long requestId, String executorId, BulkAck ack) implements Command {}
+
+  /** The answer to a request whose crossing went by the bulk lane, back the same way. */
+  private record BulkReplied(long requestId, String executorId, BulkReply reply) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -217,6 +223,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
           onReceived(acked.requestId(), acked.executorId(), acked.ack().queueLength(), acked.ack().meanServiceNanos());
           return this;
         })
+        .onMessage(BulkReplied.class, this::onBulkReplied)
         .onMessage(BulkFailed.class, failed -> {
           held(failed.requestId(), failed.executorId()).ifPresent(request -> fallBack(request,
               "its crossing did not reach " + failed.executorId() + " on the bulk lane: " + failed.reason()));
@@ -346,15 +353,17 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
     long requestId = request.id();
     bulkSent++;
     link.up(bytes, () -> {
-      java.util.concurrent.CompletableFuture<BulkAck> pushed = sender.send(endpoint, token, run.inputs());
-      if (pushed.isCompletedExceptionally()) {
+      BulkExchange pushed = sender.send(endpoint, token, run.inputs());
+      if (pushed.acknowledged().isCompletedExceptionally()) {
         // Refused at once (the lane's queue is full): the request carries its crossing itself.
         executor.tell(run);
         return;
       }
-      // The executor acknowledges on the lane once it has the request and its crossing.
-      pushed.whenComplete((ack, failure) -> self.tell(failure == null ? new BulkAcked(requestId, executorId, ack)
-          : new BulkFailed(requestId, executorId, failure.getMessage())));
+      // The executor acknowledges on the lane once it has the request and its crossing, and answers there too.
+      pushed.acknowledged().whenComplete((ack, failure) -> self.tell(failure == null
+          ? new BulkAcked(requestId, executorId, ack) : new BulkFailed(requestId, executorId, failure.getMessage())));
+      pushed.replied().whenComplete((reply, failure) -> self.tell(failure == null
+          ? new BulkReplied(requestId, executorId, reply) : new BulkFailed(requestId, executorId, failure.getMessage())));
       executor.tell(bulkRun);
     });
   }
@@ -403,6 +412,25 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
       }
     }
     return this;
+  }
+
+  /** The answer that came back on the bulk lane: handled as if it had come through the downlink. */
+  private Behavior<Command> onBulkReplied(BulkReplied replied) {
+    SegmentExecutorActor.Done done;
+    try {
+      done = LaneReplies.done(replied.reply().note(), replied.reply().tensors());
+    } catch (WireFormatException malformed) {
+      held(replied.requestId(), replied.executorId()).ifPresent(request -> fallBack(request,
+          "its answer from " + replied.executorId() + " on the bulk lane is malformed: " + malformed.getMessage()));
+      return this;
+    }
+    FromCloud reply = new FromCloud(done);
+    if (link.emulated()) {
+      ActorRef<Command> self = getContext().getSelf();
+      link.down(Downlink.bytes(done), () -> self.tell(reply));
+      return this;
+    }
+    return onCloudReply(reply);
   }
 
   /** An executor took a request on: the end of its uplink transfer, and the executor's load. */

@@ -88,8 +88,8 @@ public final class PartnnerNode {
       EmulatedLink link = edge.get().emulator().map(EmulatedLink::of).orElseGet(EmulatedLink::none);
       PartnnerSettings.BulkSettings lanes = settings.bulk();
       Optional<BulkSender> bulk = !lanes.enabled() ? Optional.empty()
-          : Optional.of(new BulkSender(lanes.maxHeld(), lanes.timeout(), (int) lanes.maxTensorBytes(),
-              new java.security.SecureRandom(), ticker));
+          : Optional.of(new BulkSender(lanes.maxHeld(), lanes.timeout(), replyTimeout(settings),
+              (int) lanes.maxTensorBytes(), new java.security.SecureRandom(), ticker));
       context.getLog().info("edge: model {} ({} candidate cuts), device {}, link {}", profile.modelName(),
           profile.cuts().size(), settings.device(), link);
       ActorRef<ModelSource.Command> source =
@@ -150,6 +150,14 @@ public final class PartnnerNode {
       log.error("cloud: no bulk lane, crossings come over Artery: {}", cannotListen.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * How long the edge keeps waiting for an answer on the bulk lane: past every deadline the gateway gives a request,
+   * so that it is never the lane that gives up first.
+   */
+  static java.time.Duration replyTimeout(PartnnerSettings settings) {
+    return settings.cloudDeadline().multipliedBy(settings.maxCloudAttempts() + 1L).plus(settings.bulk().timeout());
   }
 
   /** Keeps an actor and its state through an unexpected exception: its requests must not be lost with it. */

@@ -116,8 +116,11 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   /** An executor's load: requests waiting or in service, and its recent mean service time. */
   public record LoadReport(String executorId, int queueLength, long meanServiceNanos) implements WireMessage {}
 
-  /** A run to serve, how long it waited in the queue, and when its service started. */
-  private record Job(Run run, long waitedNanos, long startedNanos) {}
+  /**
+   * A run to serve, how long it waited in the queue, and when its service started; the bulk delivery its inputs
+   * came by, which its answer goes back by (null for a {@link Run}).
+   */
+  private record Job(Run run, long waitedNanos, long startedNanos, BulkDelivery delivery) {}
 
   /** Largest probe part an executor sends back (16 MiB): a peer cannot make it allocate more. */
   static final int MAX_PROBE_BYTES = 16 << 20;
@@ -203,7 +206,7 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     if (problem == null) {
       problem = checkInputs(run.fromCut(), run.inputs());
     }
-    return accept(new Job(run, 0, 0), problem, null);
+    return accept(new Job(run, 0, 0, null), problem);
   }
 
   private Behavior<Command> onRunBulk(RunBulk run) {
@@ -239,12 +242,13 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     }
     Run run = new Run(bulkRun.requestId(), bulkRun.modelHash(), bulkRun.fromCut(), bulkRun.toCut(),
         bulkRun.outputCodec(), arrived.delivery().tensors(), bulkRun.replyTo());
-    return accept(new Job(run, 0, 0), checkInputs(run.fromCut(), run.inputs()), arrived.delivery());
+    return accept(new Job(run, 0, 0, arrived.delivery()), checkInputs(run.fromCut(), run.inputs()));
   }
 
   /** Queues a run, or refuses it; a taken run is acknowledged through its bulk delivery, if it came with one. */
-  private Behavior<Command> accept(Job job, String problem, BulkDelivery delivery) {
+  private Behavior<Command> accept(Job job, String problem) {
     Run run = job.run();
+    BulkDelivery delivery = job.delivery();
     if (problem != null) {
       getContext().getLog().warn("executor {}: refused request {}: {}", executorId, run.requestId(), problem);
       run.replyTo().tell(new Failed(run.requestId(), executorId, problem, false));
@@ -300,7 +304,7 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
 
   private void startNext() {
     queue.start().ifPresent(started -> {
-      Job job = new Job(started.job().run(), started.waitedNanos(), ticker.nanos());
+      Job job = new Job(started.job().run(), started.waitedNanos(), ticker.nanos(), started.job().delivery());
       CompletableFuture<Void> work = CompletableFuture.runAsync(() -> work(job), onnx);
       getContext().pipeToSelf(work, (done, failure) -> new Finished(job, failure));
     });
@@ -336,9 +340,15 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     long end = ticker.nanos();
     long service = end - job.startedNanos();
     // The load as it is once this job is done: the queue still counts it, the mean does not yet.
-    run.replyTo().tell(new Done(run.requestId(), executorId, run.fromCut(), run.toCut(), outputs, result.blockNanos(),
+    Done done = new Done(run.requestId(), executorId, run.fromCut(), run.toCut(), outputs, result.blockNanos(),
         job.waitedNanos(), service, end - encodeStart, Math.max(0, publishedLength - 1),
-        Math.round(WorkQueue.nextMean(publishedMeanService, service, queue.weight()))));
+        Math.round(WorkQueue.nextMean(publishedMeanService, service, queue.weight())));
+    if (job.delivery() != null) {
+      // Back the way the inputs came, on the bulk lane's connection.
+      job.delivery().reply(LaneReplies.note(done), done.outputs());
+    } else {
+      run.replyTo().tell(done);
+    }
   }
 
   private Behavior<Command> onFinished(Finished finished) {

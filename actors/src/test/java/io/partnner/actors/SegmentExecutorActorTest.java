@@ -6,8 +6,10 @@ import io.partnner.runtime.exec.DeviceProfile;
 import io.partnner.runtime.exec.ExecutorSettings;
 import io.partnner.runtime.time.Ticker;
 import io.partnner.runtime.wire.BulkAck;
+import io.partnner.runtime.wire.BulkExchange;
 import io.partnner.runtime.wire.BulkInbox;
 import io.partnner.runtime.wire.BulkReceiver;
+import io.partnner.runtime.wire.BulkReply;
 import io.partnner.runtime.wire.BulkSender;
 import io.partnner.runtime.wire.EncodedTensor;
 import io.partnner.runtime.wire.WireCodecs;
@@ -135,7 +137,8 @@ class SegmentExecutorActorTest {
   void runBulk_beforeItsTensors_waitsOffTheActorThreadThenRunsThem() throws Exception {
     TestingModel model = new TestingModel("tiny", 0);
     try (BulkReceiver lane = lane(Duration.ofSeconds(30));
-        BulkSender sender = new BulkSender(1 << 20, Duration.ofSeconds(5), 1 << 20, new Random(1), Ticker.system())) {
+        BulkSender sender = new BulkSender(1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(10), 1 << 20, new Random(1),
+            Ticker.system())) {
       ActorRef<SegmentExecutorActor.Command> executor = executor(model, 4, Optional.of(lane));
       TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
       executor.tell(new SegmentExecutorActor.GetLane(replies.getRef()));
@@ -149,11 +152,17 @@ class SegmentExecutorActorTest {
       executor.tell(new SegmentExecutorActor.GetLoad(loads.getRef()));
       assertThat(loads.receiveMessage().queueLength()).isZero();
       replies.expectNoMessage(Duration.ofMillis(100));
-      // Taken on: acknowledged on the lane's connection, not through Artery.
-      BulkAck ack = sender.send(lane.endpoint(), token, raw("h1", 2, 3, 4, 5)).get(30, TimeUnit.SECONDS);
+      // Taken on and answered on the lane's connection, not through Artery.
+      BulkExchange exchange = sender.send(lane.endpoint(), token, raw("h1", 2, 3, 4, 5));
+      BulkAck ack = exchange.acknowledged().get(30, TimeUnit.SECONDS);
       assertThat(ack.queueLength()).isEqualTo(1);
-      SegmentExecutorActor.Done done = replies.expectMessageClass(SegmentExecutorActor.Done.class);
+      BulkReply reply = exchange.replied().get(30, TimeUnit.SECONDS);
+      SegmentExecutorActor.Done done = LaneReplies.done(reply.note(), reply.tensors());
+      assertThat(done.requestId()).isEqualTo(1);
+      assertThat(done.executorId()).isEqualTo("cloud-1");
+      assertThat(done.blockNanos()).hasSize(2);
       assertThat(WireCodecs.decode(done.outputs().get("y")).toFloatArray()).containsExactly(7, 9, 11, 13);
+      replies.expectNoMessage(Duration.ofMillis(100));
       assertThat(lane.inbox().heldBytes()).isZero();
     }
   }

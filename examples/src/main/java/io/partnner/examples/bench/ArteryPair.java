@@ -101,7 +101,7 @@ final class ArteryPair implements AutoCloseable {
     PartnnerSettings.BulkSettings lanes = PartnnerSettings.fromConfig(config).bulk();
     BulkReceiver lane = new BulkReceiver("127.0.0.1", 0, new BulkInbox(lanes.maxHeld(), 4096, lanes.ttl(),
         lanes.timeout(), Ticker.system()), lanes.timeout(), (int) lanes.maxTensorBytes(), lanes.maxHeld());
-    BulkSender bulk = new BulkSender(lanes.maxHeld(), lanes.timeout(), (int) lanes.maxTensorBytes(),
+    BulkSender bulk = new BulkSender(lanes.maxHeld(), lanes.timeout(), lanes.timeout(), (int) lanes.maxTensorBytes(),
         new java.security.SecureRandom(), Ticker.system());
     ActorSystem<Void> edge = ActorSystem.create(Behaviors.empty(), Partnner.SYSTEM_NAME, config);
     ActorSystem<Void> cloud = null;
@@ -217,7 +217,7 @@ final class ArteryPair implements AutoCloseable {
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       String token = bulk.newToken();
-      acks.add(bulk.send(lane.endpoint(), token, inputs));
+      acks.add(bulk.send(lane.endpoint(), token, inputs).acknowledged());
       receiver.tell(new SegmentExecutorActor.RunBulk(first + i, MODEL_HASH, 0, 0, "raw", token, refusals));
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));

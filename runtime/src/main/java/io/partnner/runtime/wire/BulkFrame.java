@@ -34,7 +34,8 @@ import java.util.Map;
  * tensor limit, payload lengths, and the frame's total against the frame limit.
  *
  * <p>The other way, on the same connection, go acknowledgements: int magic 0x504E4241 ("PNBA"), the 16-byte token,
- * int queue length, long mean service nanoseconds (32 bytes).
+ * int queue length, long mean service nanoseconds (32 bytes); and replies: int magic 0x504E4252 ("PNBR"), the
+ * token, int note length (0 .. 64 KiB), the note (the application's bytes), then header and payloads as above.
  */
 final class BulkFrame {
   static final int MAGIC = 0x504E4231;
@@ -44,6 +45,8 @@ final class BulkFrame {
   static final int MAX_NAME_BYTES = 4096;
   static final int ACK_MAGIC = 0x504E4241;
   static final int ACK_BYTES = 4 + TOKEN_BYTES + 4 + 8;
+  static final int REPLY_MAGIC = 0x504E4252;
+  static final int MAX_NOTE_BYTES = 1 << 16;
 
   /** An acknowledgement as read: the token and what the receiver said. */
   record Ack(String token, BulkAck ack) {}
@@ -74,22 +77,43 @@ final class BulkFrame {
    */
   static void write(OutputStream out, String token, Map<String, EncodedTensor> tensors, int maxTensorBytes)
       throws IOException {
-    byte[] head = head(token, tensors, maxTensorBytes);
+    writeFrame(out, MAGIC, token, null, tensors, maxTensorBytes);
+  }
+
+  /** As {@link #write}, a reply: {@code note} (at most {@link #MAX_NOTE_BYTES}) travels before the tensors. */
+  static void writeReply(OutputStream out, String token, byte[] note, Map<String, EncodedTensor> tensors,
+      int maxTensorBytes) throws IOException {
+    if (note.length > MAX_NOTE_BYTES) {
+      throw new IllegalArgumentException("a bulk reply's note of " + note.length + " bytes is over " + MAX_NOTE_BYTES);
+    }
+    writeFrame(out, REPLY_MAGIC, token, note, tensors, maxTensorBytes);
+  }
+
+  private static void writeFrame(OutputStream out, int magic, String token, byte[] note,
+      Map<String, EncodedTensor> tensors, int maxTensorBytes) throws IOException {
+    byte[] head = head(magic, token, note, tensors, maxTensorBytes);
     out.write(head);
     for (EncodedTensor tensor : tensors.values()) {
       tensor.payloadTensor().writeTo(out);
     }
   }
 
-  private static byte[] head(String token, Map<String, EncodedTensor> tensors, int maxTensorBytes) {
+  private static byte[] head(int magic, String token, byte[] note, Map<String, EncodedTensor> tensors,
+      int maxTensorBytes) {
     byte[] rawToken = tokenBytes(token);
     if (tensors.size() > MAX_TENSORS) {
       throw new IllegalArgumentException("a bulk frame carries at most " + MAX_TENSORS + " tensors, not " + tensors.size());
     }
-    Output header = new Output(256, MAX_HEADER_BYTES + 24);
-    // The magic number and the length are filled in below, big-endian (Kryo writes ints little-endian).
+    int noteBytes = note == null ? 0 : 4 + note.length;
+    Output header = new Output(256, MAX_HEADER_BYTES + 24 + noteBytes);
+    // The magic number and the lengths are filled in below, big-endian (Kryo writes ints little-endian).
     header.writeInt(0);
     header.writeBytes(rawToken);
+    if (note != null) {
+      header.writeInt(0);
+      header.writeBytes(note);
+    }
+    int headerStart = header.position();
     header.writeInt(0);
     try {
       header.writeVarInt(tensors.size(), true);
@@ -123,7 +147,10 @@ final class BulkFrame {
           + MAX_HEADER_BYTES + " bytes", overflow);
     }
     byte[] head = header.toBytes();
-    ByteBuffer.wrap(head).putInt(0, MAGIC).putInt(4 + TOKEN_BYTES, head.length - 8 - TOKEN_BYTES);
+    ByteBuffer fields = ByteBuffer.wrap(head).putInt(0, magic).putInt(headerStart, head.length - headerStart - 4);
+    if (note != null) {
+      fields.putInt(4 + TOKEN_BYTES, note.length);
+    }
     return head;
   }
 
@@ -147,21 +174,40 @@ final class BulkFrame {
         .putLong(meanServiceNanos).array();
   }
 
+  /** A reply as read: the token, the note and the tensors. */
+  record Reply(String token, BulkReply reply) {}
+
   /**
-   * Reads one acknowledgement.
+   * Reads the rest of an acknowledgement, after its magic number.
    *
-   * @throws WireFormatException when the bytes are not one
    * @throws IOException when the stream fails or ends
    */
   static Ack readAck(DataInputStream in) throws IOException {
-    int magic = in.readInt();
-    if (magic != ACK_MAGIC) {
-      throw new WireFormatException("not a bulk lane acknowledgement (it starts with 0x" + Integer.toHexString(magic)
-          + ")");
+    return new Ack(readToken(in), new BulkAck(in.readInt(), in.readLong()));
+  }
+
+  /**
+   * Reads the rest of a reply, after its magic number.
+   *
+   * @throws WireFormatException naming what is wrong, as {@link #readHeader}, or a note over its limit
+   * @throws IOException when the stream fails or ends
+   */
+  static Reply readReply(DataInputStream in, int maxTensorBytes, long maxFrameBytes) throws IOException {
+    String token = readToken(in);
+    int noteLength = in.readInt();
+    if (noteLength < 0 || noteLength > MAX_NOTE_BYTES) {
+      throw new WireFormatException("bulk reply claims a note of " + noteLength + " bytes, outside 0.." + MAX_NOTE_BYTES);
     }
+    byte[] note = new byte[noteLength];
+    in.readFully(note);
+    Header header = readHeader(in, maxTensorBytes, maxFrameBytes);
+    return new Reply(token, new BulkReply(note, readPayloads(in, header)));
+  }
+
+  private static String readToken(DataInputStream in) throws IOException {
     byte[] token = new byte[TOKEN_BYTES];
     in.readFully(token);
-    return new Ack(HexFormat.of().formatHex(token), new BulkAck(in.readInt(), in.readLong()));
+    return HexFormat.of().formatHex(token);
   }
 
   /**

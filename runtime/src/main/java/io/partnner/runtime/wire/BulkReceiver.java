@@ -107,21 +107,10 @@ public final class BulkReceiver implements AutoCloseable {
   private void serve(Socket socket) {
     String peer = String.valueOf(socket.getRemoteSocketAddress());
     String token = null;
-    // Acknowledgements go back on a thread of their own: whoever acknowledges (an actor) never blocks on the socket.
-    ExecutorService acks = Executors.newSingleThreadExecutor(daemon("partnner-bulk-ack " + peer));
-    BulkDelivery.Acknowledger acknowledger = (ackToken, queueLength, meanServiceNanos) -> {
-      try {
-        acks.execute(() -> {
-          try {
-            socket.getOutputStream().write(BulkFrame.ack(ackToken, queueLength, meanServiceNanos));
-          } catch (IOException broken) {
-            closeQuietly(socket);
-          }
-        });
-      } catch (RejectedExecutionException closedAlready) {
-        // The connection is gone; its sender learns that by itself.
-      }
-    };
+    // Acknowledgements and replies go back on a thread of their own: whoever sends them (an actor) never blocks on
+    // the socket.
+    ExecutorService back = Executors.newSingleThreadExecutor(daemon("partnner-bulk-back " + peer));
+    BulkDelivery.Channel channel = new Back(socket, back);
     try (socket) {
       socket.setTcpNoDelay(true);
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES));
@@ -159,7 +148,7 @@ public final class BulkReceiver implements AutoCloseable {
           token = null;
           throw broken;
         }
-        inbox.arrived(token, new BulkDelivery(token, tensors, acknowledger));
+        inbox.arrived(token, new BulkDelivery(token, tensors, channel));
       }
     } catch (WireFormatException malformed) {
       refuse(token, peer, malformed.getMessage());
@@ -169,8 +158,61 @@ public final class BulkReceiver implements AutoCloseable {
       refuse(token, peer, reason(peer, broken));
     } finally {
       connections.remove(socket);
-      acks.shutdown();
+      back.shutdown();
     }
+  }
+
+  /**
+   * Writes acknowledgements and replies to one connection, on its own thread. A write that makes no progress for the
+   * frame timeout (the sender stopped reading) closes the connection; the sender then fails what it awaits.
+   */
+  private final class Back implements BulkDelivery.Channel {
+    private final Socket socket;
+    private final ExecutorService writer;
+    private java.io.OutputStream out;
+
+    Back(Socket socket, ExecutorService writer) {
+      this.socket = socket;
+      this.writer = writer;
+    }
+
+    @Override
+    public void acknowledge(String token, int queueLength, long meanServiceNanos) {
+      submit(out -> out.write(BulkFrame.ack(token, queueLength, meanServiceNanos)));
+    }
+
+    @Override
+    public void reply(String token, byte[] note, Map<String, EncodedTensor> tensors) {
+      submit(out -> BulkFrame.writeReply(out, token, note, tensors, maxTensorBytes));
+    }
+
+    private void submit(Write write) {
+      try {
+        writer.execute(() -> {
+          java.util.concurrent.ScheduledFuture<?> stall = sweeper.schedule(() -> closeQuietly(socket),
+              frameTimeoutMillis, TimeUnit.MILLISECONDS);
+          try {
+            if (out == null) {
+              out = new java.io.BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES);
+            }
+            write.to(out);
+            out.flush();
+          } catch (IOException | RuntimeException broken) {
+            closeQuietly(socket);
+          } finally {
+            stall.cancel(false);
+          }
+        });
+      } catch (RejectedExecutionException closedAlready) {
+        // The connection is gone; its sender learns that by itself.
+      }
+    }
+  }
+
+  /** One write to the connection back. */
+  @FunctionalInterface
+  private interface Write {
+    void to(java.io.OutputStream out) throws IOException;
   }
 
   private void refuse(String token, String peer, String reason) {

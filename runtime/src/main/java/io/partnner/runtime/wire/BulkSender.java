@@ -26,11 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The sending end of the bulk lane: pushes tensors to a peer's {@link BulkReceiver} as {@link BulkFrame}s, their
  * payloads written from the tensors' own buffers. One connection per peer, opened ahead of use by {@link #warm}
- * and kept open; each peer has a writer thread and a thread reading its acknowledgements, so a caller (an actor)
- * never blocks: {@link #send} queues the frame and returns a stage that completes when the receiver acknowledges
- * it. Bounded: at most {@code maxQueuedBytes} of payload wait at once (over it a send fails at once), a connect or
- * a write that makes no progress for {@code timeout} closes the connection and fails (the next send opens a new
- * one), and a frame not acknowledged within {@code timeout} of being written fails.
+ * and kept open; each peer has a writer thread and a thread reading what comes back, so a caller (an actor) never
+ * blocks: {@link #send} queues the frame and returns the stages of its acknowledgement and its reply. Bounded: at
+ * most {@code maxQueuedBytes} of payload wait at once (over it a send fails at once), a connect or a write that
+ * makes no progress for {@code timeout} closes the connection and fails (the next send opens a new one), a frame
+ * not acknowledged within {@code timeout} of being written fails, and so does one without a reply within
+ * {@code replyTimeout}.
  */
 public final class BulkSender implements AutoCloseable {
   private static final int BUFFER_BYTES = 1 << 16;
@@ -39,6 +40,7 @@ public final class BulkSender implements AutoCloseable {
 
   private final long maxQueuedBytes;
   private final long timeoutNanos;
+  private final long replyTimeoutNanos;
   private final int maxTensorBytes;
   private final Random tokens;
   private final Ticker ticker;
@@ -49,18 +51,20 @@ public final class BulkSender implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * A sender queueing at most {@code maxQueuedBytes}, giving up on a peer after {@code timeout} without progress,
-   * refusing tensors over {@code maxTensorBytes}.
+   * A sender queueing at most {@code maxQueuedBytes}, giving up on a peer after {@code timeout} without progress
+   * and on a reply after {@code replyTimeout}, refusing tensors over {@code maxTensorBytes} (both ways).
    *
    * @param tokens the source of tokens: a {@link java.security.SecureRandom} outside tests
    */
-  public BulkSender(long maxQueuedBytes, Duration timeout, int maxTensorBytes, Random tokens, Ticker ticker) {
-    if (maxQueuedBytes < 1 || timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("bulk sender needs a positive queue limit and timeout, got "
-          + maxQueuedBytes + " bytes and " + timeout);
+  public BulkSender(long maxQueuedBytes, Duration timeout, Duration replyTimeout, int maxTensorBytes, Random tokens,
+      Ticker ticker) {
+    if (maxQueuedBytes < 1 || timeout.isNegative() || timeout.isZero() || replyTimeout.compareTo(timeout) < 0) {
+      throw new IllegalArgumentException("bulk sender needs a positive queue limit and timeout, and a reply timeout "
+          + "no shorter, got " + maxQueuedBytes + " bytes, " + timeout + " and " + replyTimeout);
     }
     this.maxQueuedBytes = maxQueuedBytes;
     this.timeoutNanos = timeout.toNanos();
+    this.replyTimeoutNanos = replyTimeout.toNanos();
     this.maxTensorBytes = maxTensorBytes;
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -89,25 +93,26 @@ public final class BulkSender implements AutoCloseable {
   }
 
   /**
-   * Queues {@code tensors} for {@code endpoint} under {@code token}. The stage completes with the receiver's
-   * acknowledgement, or fails with a {@link WireFormatException} naming the peer and the reason: the queue is full,
-   * a tensor cannot be sent, the connection failed or made no progress within the timeout, or no acknowledgement
-   * came within the timeout.
+   * Queues {@code tensors} for {@code endpoint} under {@code token}. The exchange's stages complete with the
+   * receiver's acknowledgement and reply, or fail with a {@link WireFormatException} naming the peer and the reason:
+   * the queue is full (then both have failed already when this returns), a tensor cannot be sent, the connection
+   * failed or made no progress within the timeout, or what was awaited did not come in time.
    */
-  public CompletableFuture<BulkAck> send(String endpoint, String token, Map<String, EncodedTensor> tensors) {
+  public BulkExchange send(String endpoint, String token, Map<String, EncodedTensor> tensors) {
+    Awaiting awaiting = new Awaiting(new CompletableFuture<>(), new CompletableFuture<>());
+    BulkExchange exchange = new BulkExchange(awaiting.ack(), awaiting.reply());
     long bytes = BulkFrame.payloadBytes(tensors);
     long queued = queuedBytes.addAndGet(bytes);
     if (queued > maxQueuedBytes) {
       queuedBytes.addAndGet(-bytes);
-      return CompletableFuture.failedFuture(new WireFormatException("bulk lane to " + endpoint + " is full: "
-          + (queued - bytes) + " bytes queued, " + bytes + " more would pass the limit of " + maxQueuedBytes
-          + " (partnner.bulk.max-held)"));
+      awaiting.fail(new WireFormatException("bulk lane to " + endpoint + " is full: " + (queued - bytes)
+          + " bytes queued, " + bytes + " more would pass the limit of " + maxQueuedBytes + " (partnner.bulk.max-held)"));
+      return exchange;
     }
-    CompletableFuture<BulkAck> acknowledged = new CompletableFuture<>();
     boolean queuedUp = run(endpoint, peer -> {
-      RuntimeException failed = null;
+      WireFormatException failed = null;
       try {
-        peer.write(token, tensors, acknowledged);
+        peer.write(token, tensors, awaiting);
       } catch (IOException | RuntimeException failure) {
         peer.awaiting.remove(token);
         failed = failure instanceof WireFormatException wire ? wire
@@ -115,14 +120,14 @@ public final class BulkSender implements AutoCloseable {
       }
       queuedBytes.addAndGet(-bytes);
       if (failed != null) {
-        acknowledged.completeExceptionally(failed);
+        awaiting.fail(failed);
       }
     });
     if (!queuedUp) {
       queuedBytes.addAndGet(-bytes);
-      acknowledged.completeExceptionally(new WireFormatException("bulk lane to " + endpoint + " is closed"));
+      awaiting.fail(new WireFormatException("bulk lane to " + endpoint + " is closed"));
     }
-    return acknowledged;
+    return exchange;
   }
 
   /** Payload bytes waiting to be written now. */
@@ -168,17 +173,48 @@ public final class BulkSender implements AutoCloseable {
         peer.closeSocket();
       }
       peer.awaiting.forEach((token, awaiting) -> {
-        if (awaiting.deadlineNanos() < now && peer.awaiting.remove(token, awaiting)) {
-          awaiting.ack().completeExceptionally(new WireFormatException("bulk lane to " + peer.endpoint
-              + ": no acknowledgement of token " + token + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
-              + " ms"));
+        long written = awaiting.writtenNanos;
+        if (written == 0) {
+          return;
+        }
+        if (!awaiting.ack().isDone() && now - written > timeoutNanos) {
+          awaiting.fail(new WireFormatException("bulk lane to " + peer.endpoint + ": no acknowledgement of token "
+              + token + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
+          peer.awaiting.remove(token, awaiting);
+        } else if (now - written > replyTimeoutNanos) {
+          awaiting.fail(new WireFormatException("bulk lane to " + peer.endpoint + ": no reply under token " + token
+              + " within " + TimeUnit.NANOSECONDS.toMillis(replyTimeoutNanos) + " ms"));
+          peer.awaiting.remove(token, awaiting);
         }
       });
     }
   }
 
-  /** A frame written (or being written) on {@code connection} whose acknowledgement is due by the deadline. */
-  private record Awaiting(CompletableFuture<BulkAck> ack, long deadlineNanos, Socket connection) {}
+  /** What a frame awaits: its acknowledgement and its reply; the connection it went on, once it is written. */
+  private static final class Awaiting {
+    private final CompletableFuture<BulkAck> ack;
+    private final CompletableFuture<BulkReply> reply;
+    volatile Socket connection;
+    volatile long writtenNanos;
+
+    Awaiting(CompletableFuture<BulkAck> ack, CompletableFuture<BulkReply> reply) {
+      this.ack = ack;
+      this.reply = reply;
+    }
+
+    CompletableFuture<BulkAck> ack() {
+      return ack;
+    }
+
+    CompletableFuture<BulkReply> reply() {
+      return reply;
+    }
+
+    void fail(WireFormatException failure) {
+      ack.completeExceptionally(failure);
+      reply.completeExceptionally(failure);
+    }
+  }
 
   private static String describe(Throwable failure) {
     return failure.getMessage() != null ? failure.getMessage() : failure.toString();
@@ -231,20 +267,35 @@ public final class BulkSender implements AutoCloseable {
       }
       socket = opened;
       out = new BufferedOutputStream(new Progress(opened.getOutputStream()), BUFFER_BYTES);
-      BulkReceiver.daemon("partnner-bulk-acks " + endpoint).newThread(() -> readAcks(opened)).start();
+      BulkReceiver.daemon("partnner-bulk-back " + endpoint).newThread(() -> readBack(opened)).start();
       return out;
     }
 
-    /** Completes the stages of acknowledged frames until the connection ends; then fails those still waiting. */
-    private void readAcks(Socket connection) {
+    /**
+     * Completes the stages of frames as their acknowledgements and replies come, until the connection ends; then
+     * fails those still waiting on it.
+     */
+    private void readBack(Socket connection) {
       String reason;
       try {
-        DataInputStream in = new DataInputStream(new BufferedInputStream(connection.getInputStream(), 4096));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(connection.getInputStream(), BUFFER_BYTES));
         while (true) {
-          BulkFrame.Ack ack = BulkFrame.readAck(in);
-          Awaiting waiting = awaiting.remove(ack.token());
-          if (waiting != null) {
-            waiting.ack().complete(ack.ack());
+          int magic = in.readInt();
+          if (magic == BulkFrame.ACK_MAGIC) {
+            BulkFrame.Ack ack = BulkFrame.readAck(in);
+            Awaiting waiting = awaiting.get(ack.token());
+            if (waiting != null) {
+              waiting.ack().complete(ack.ack());
+            }
+          } else if (magic == BulkFrame.REPLY_MAGIC) {
+            BulkFrame.Reply reply = BulkFrame.readReply(in, maxTensorBytes, maxQueuedBytes);
+            Awaiting waiting = awaiting.remove(reply.token());
+            if (waiting != null) {
+              waiting.reply().complete(reply.reply());
+            }
+          } else {
+            throw new WireFormatException("the receiver sent what is not a bulk lane answer (it starts with 0x"
+                + Integer.toHexString(magic) + ")");
           }
         }
       } catch (java.io.EOFException closed) {
@@ -261,24 +312,22 @@ public final class BulkSender implements AutoCloseable {
       // Frames written on a newer connection wait for theirs.
       String why = reason;
       awaiting.forEach((token, waiting) -> {
-        if (waiting.connection() == connection && awaiting.remove(token, waiting)) {
-          waiting.ack().completeExceptionally(new WireFormatException("bulk lane to " + endpoint + ": " + why));
+        if (waiting.connection == connection && awaiting.remove(token, waiting)) {
+          waiting.fail(new WireFormatException("bulk lane to " + endpoint + ": " + why));
         }
       });
     }
 
-    void write(String token, Map<String, EncodedTensor> tensors, CompletableFuture<BulkAck> acknowledged)
-        throws IOException {
+    void write(String token, Map<String, EncodedTensor> tensors, Awaiting waiting) throws IOException {
       OutputStream stream = connection();
-      Socket current = socket;
       // Awaited before the write: the acknowledgement may come before the write call returns.
-      awaiting.put(token, new Awaiting(acknowledged, Long.MAX_VALUE, current));
+      waiting.connection = socket;
+      awaiting.put(token, waiting);
       stalled = false;
       try {
         BulkFrame.write(stream, token, tensors, maxTensorBytes);
         stream.flush();
-        awaiting.computeIfPresent(token, (key, waiting) ->
-            new Awaiting(waiting.ack(), ticker.nanos() + timeoutNanos, current));
+        waiting.writtenNanos = ticker.nanos();
       } catch (IllegalArgumentException unsendable) {
         awaiting.remove(token);
         // Refused before a byte of the frame was written: the connection stays good.

@@ -15,7 +15,13 @@ final class BulkInboxTest {
   private final TestingTicker ticker = new TestingTicker();
   private final BulkDelivery tensors = new BulkDelivery("a",
       Map.of("h", WireCodecs.byName("raw").encode(Tensor.ofFloats(List.of(1L, 2L), new float[] {1, 2}))),
-      (token, queueLength, meanServiceNanos) -> { });
+      new BulkDelivery.Channel() {
+        @Override
+        public void acknowledge(String token, int queueLength, long meanServiceNanos) {}
+
+        @Override
+        public void reply(String token, byte[] note, Map<String, EncodedTensor> tensors) {}
+      });
 
   private BulkInbox inbox(long maxHeld, int maxEntries) {
     return new BulkInbox(maxHeld, maxEntries, Duration.ofSeconds(60), Duration.ofSeconds(10), ticker);

@@ -33,7 +33,7 @@ final class BulkLaneTest {
   }
 
   private static BulkSender sender(long maxQueued, Duration timeout) {
-    return new BulkSender(maxQueued, timeout, MAX_TENSOR, new Random(7), Ticker.system());
+    return new BulkSender(maxQueued, timeout, timeout.multipliedBy(2), MAX_TENSOR, new Random(7), Ticker.system());
   }
 
   private static String failure(CompletableFuture<?> stage) throws InterruptedException {
@@ -70,7 +70,7 @@ final class BulkLaneTest {
         String token = sender.newToken();
         assertThat(token).matches("[0-9a-f]{32}");
         CompletableFuture<BulkDelivery> claim = receiver.inbox().claim(token);
-        CompletableFuture<BulkAck> pushed = sender.send(receiver.endpoint(), token, crossing);
+        BulkExchange pushed = sender.send(receiver.endpoint(), token, crossing);
         BulkDelivery delivery = claim.get(30, TimeUnit.SECONDS);
         Map<String, EncodedTensor> back = delivery.tensors();
         assertThat(back.keySet()).containsExactlyElementsOf(crossing.keySet());
@@ -84,9 +84,16 @@ final class BulkLaneTest {
           assertThat(got.error()).isEqualTo(sent.error());
           assertThat(WireCodecs.decode(got).toByteArray()).isEqualTo(WireCodecs.decode(sent).toByteArray());
         }
-        assertThat(pushed).as("acknowledged only when the receiver says so").isNotDone();
+        assertThat(pushed.acknowledged()).as("acknowledged only when the receiver says so").isNotDone();
         delivery.acknowledge(round, 1000L + round);
-        assertThat(pushed.get(30, TimeUnit.SECONDS)).isEqualTo(new BulkAck(round, 1000L + round));
+        assertThat(pushed.acknowledged().get(30, TimeUnit.SECONDS)).isEqualTo(new BulkAck(round, 1000L + round));
+        assertThat(pushed.replied()).isNotDone();
+        Map<String, EncodedTensor> answer = Map.of("y", crossing.get("half"), "big", crossing.get("big"));
+        delivery.reply(new byte[] {7, (byte) round}, answer);
+        BulkReply reply = pushed.replied().get(30, TimeUnit.SECONDS);
+        assertThat(reply.note()).containsExactly(7, round);
+        assertThat(reply.tensors().keySet()).containsExactlyElementsOf(answer.keySet());
+        assertThat(WireCodecs.decode(reply.tensors().get("big")).toByteArray()).isEqualTo(big.toByteArray());
       }
       assertThat(sender.queuedBytes()).isZero();
       assertThat(receiver.inbox().heldBytes()).isZero();
@@ -151,11 +158,11 @@ final class BulkLaneTest {
       assertThat(failure(claim)).isEqualTo("bulk inbox is full: 0 bytes held, 4000 more would pass the limit of 1000 "
           + "(partnner.bulk.max-held)");
       String next = sender.newToken();
-      CompletableFuture<BulkAck> sent = sender.send(receiver.endpoint(), next, small);
+      BulkExchange sent = sender.send(receiver.endpoint(), next, small);
       BulkDelivery delivery = receiver.inbox().claim(next).get(30, TimeUnit.SECONDS);
       assertThat(delivery.tensors().get("h").payloadBytes()).isEqualTo(40);
       delivery.acknowledge(1, 2);
-      assertThat(sent.get(30, TimeUnit.SECONDS)).isEqualTo(new BulkAck(1, 2));
+      assertThat(sent.acknowledged().get(30, TimeUnit.SECONDS)).isEqualTo(new BulkAck(1, 2));
     }
   }
 
@@ -168,9 +175,10 @@ final class BulkLaneTest {
       silent.setReceiveBufferSize(4096);
       String endpoint = "127.0.0.1:" + silent.getLocalPort();
       long start = System.nanoTime();
-      CompletableFuture<BulkAck> stuck = sender.send(endpoint, sender.newToken(), big);
+      BulkExchange stuck = sender.send(endpoint, sender.newToken(), big);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
-      assertThat(failure(stuck)).isEqualTo("bulk lane to " + endpoint
+      assertThat(failure(stuck.replied())).isEqualTo(failure(stuck.acknowledged()));
+      assertThat(failure(stuck.acknowledged())).isEqualTo("bulk lane to " + endpoint
           + ": no progress for 500 ms; the connection was closed");
       assertThat(sender.queuedBytes()).isZero();
     }
@@ -183,13 +191,19 @@ final class BulkLaneTest {
     try (BulkReceiver receiver = receiver(1 << 20, Duration.ofSeconds(10));
         BulkSender sender = sender(1 << 20, Duration.ofMillis(300))) {
       String token = sender.newToken();
-      CompletableFuture<BulkAck> ignored = sender.send(receiver.endpoint(), token, tensor);
+      BulkExchange ignored = sender.send(receiver.endpoint(), token, tensor);
       assertThat(receiver.inbox().claim(token).get(30, TimeUnit.SECONDS).tensors()).containsKey("h");
-      assertThat(failure(ignored)).isEqualTo("bulk lane to " + receiver.endpoint() + ": no acknowledgement of token "
-          + token + " within 300 ms");
-      CompletableFuture<BulkAck> cutOff = sender.send(receiver.endpoint(), sender.newToken(), tensor);
+      assertThat(failure(ignored.acknowledged())).isEqualTo("bulk lane to " + receiver.endpoint()
+          + ": no acknowledgement of token " + token + " within 300 ms");
+      String unanswered = sender.newToken();
+      BulkExchange acknowledgedOnly = sender.send(receiver.endpoint(), unanswered, tensor);
+      receiver.inbox().claim(unanswered).get(30, TimeUnit.SECONDS).acknowledge(0, 0);
+      acknowledgedOnly.acknowledged().get(30, TimeUnit.SECONDS);
+      assertThat(failure(acknowledgedOnly.replied())).isEqualTo("bulk lane to " + receiver.endpoint()
+          + ": no reply under token " + unanswered + " within 600 ms");
+      BulkExchange cutOff = sender.send(receiver.endpoint(), sender.newToken(), tensor);
       receiver.close();
-      assertThat(failure(cutOff)).startsWith("bulk lane to " + receiver.endpoint() + ": ");
+      assertThat(failure(cutOff.replied())).startsWith("bulk lane to " + receiver.endpoint() + ": ");
     }
   }
 
@@ -198,16 +212,16 @@ final class BulkLaneTest {
     Map<String, EncodedTensor> tensor = Map.of("h", WireCodecs.byName("raw").encode(
         Tensor.ofFloats(List.of(1L, 100L), new float[100])));
     try (BulkSender sender = sender(100, Duration.ofSeconds(5))) {
-      assertThat(failure(sender.send("127.0.0.1:9", sender.newToken(), tensor))).isEqualTo(
+      assertThat(failure(sender.send("127.0.0.1:9", sender.newToken(), tensor).acknowledged())).isEqualTo(
           "bulk lane to 127.0.0.1:9 is full: 0 bytes queued, 400 more would pass the limit of 100 (partnner.bulk.max-held)");
     }
     try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         BulkSender sender = sender(1 << 20, Duration.ofSeconds(5))) {
       String endpoint = "127.0.0.1:" + closed.getLocalPort();
       closed.close();
-      assertThat(failure(sender.send(endpoint, sender.newToken(), tensor)))
+      assertThat(failure(sender.send(endpoint, sender.newToken(), tensor).replied()))
           .startsWith("bulk lane to " + endpoint + ": cannot connect: ");
-      assertThatThrownBy(() -> sender.send("nowhere", "00".repeat(16), tensor).get(30, TimeUnit.SECONDS))
+      assertThatThrownBy(() -> sender.send("nowhere", "00".repeat(16), tensor).acknowledged().get(30, TimeUnit.SECONDS))
           .hasRootCauseMessage("bulk endpoint 'nowhere' is not host:port");
     }
   }
