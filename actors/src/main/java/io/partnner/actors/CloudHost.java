@@ -6,6 +6,7 @@ import io.partnner.runtime.exec.ExecutorSettings;
 import io.partnner.runtime.exec.LoadedModel;
 import io.partnner.runtime.exec.ModelLoader;
 import io.partnner.runtime.exec.SegmentExecutor;
+import io.partnner.runtime.wire.BulkReceiver;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -80,18 +82,22 @@ public final class CloudHost extends AbstractBehavior<CloudHost.Command> {
   private final ActorRef<ModelSource.Reply> chunkReplies;
   private final Map<String, Fetch> fetching = new HashMap<>();
   private final Map<String, ActorRef<SegmentExecutorActor.Command>> serving = new HashMap<>();
+  private final Optional<BulkReceiver> lane;
 
   /** Settings of a cloud host, read once from config by {@link PartnnerSettings}. */
   record CloudSettings(long maxModelBytes, Duration chunkTimeout, int queueCapacity, double serviceWeight,
       ExecutorSettings executor) {}
 
-  static Behavior<Command> create(ModelLoader loader, CloudSettings settings) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new CloudHost(context, timers, loader, settings)));
+  /** A host loading models with {@code loader}; its executors take bulk inputs from {@code lane}, if any. */
+  static Behavior<Command> create(ModelLoader loader, CloudSettings settings, Optional<BulkReceiver> lane) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new CloudHost(context, timers, loader, settings, lane)));
   }
 
   private CloudHost(ActorContext<Command> context, TimerScheduler<Command> timers, ModelLoader loader,
-      CloudSettings settings) {
+      CloudSettings settings, Optional<BulkReceiver> lane) {
     super(context);
+    this.lane = lane;
     this.timers = timers;
     this.loader = loader;
     this.settings = settings;
@@ -209,7 +215,7 @@ public final class CloudHost extends AbstractBehavior<CloudHost.Command> {
     LoadedModel model = loaded.model();
     ActorRef<SegmentExecutorActor.Command> executor = getContext().spawn(
         SegmentExecutorActor.create(null, model.profile(), loaded.executor(), settings.queueCapacity(),
-            settings.serviceWeight(), true),
+            settings.serviceWeight(), true, lane),
         "executor-" + loaded.hash().substring(0, 16),
         DispatcherSelector.sameAsParent());
     serving.put(loaded.hash(), executor);

@@ -13,11 +13,15 @@ import io.partnner.runtime.serve.MeasuredLatency;
 import io.partnner.runtime.serve.PendingRequest;
 import io.partnner.runtime.serve.Phase;
 import io.partnner.runtime.serve.RequestTable;
+import io.partnner.runtime.serve.TransferPath;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.time.Ticker;
-import io.partnner.runtime.wire.BulkServer;
+import io.partnner.runtime.wire.BulkAck;
+import io.partnner.runtime.wire.BulkExchange;
+import io.partnner.runtime.wire.BulkReply;
+import io.partnner.runtime.wire.BulkSender;
 import io.partnner.runtime.wire.EncodedTensor;
-import io.partnner.runtime.wire.TensorBundle;
+import io.partnner.runtime.wire.WireFormatException;
 import io.partnner.runtime.wire.WireCodecs;
 import java.time.Duration;
 import java.util.HashMap;
@@ -69,8 +73,8 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
 
   /** What the gateway has done so far. */
   public record Stats(long admitted, long rejected, long answered, long failed, long fallbacks, long lateReplies,
-      int inFlight, Map<String, Long> assigned, int executors, List<ExecutorLoad> loads, long bulkSent)
-      implements LocalMessage {}
+      int inFlight, Map<String, Long> assigned, int executors, List<ExecutorLoad> loads, long bulkSent,
+      int bulkLanes) implements LocalMessage {}
 
   /** The one answer to an {@link Infer}. */
   public sealed interface Answer extends LocalMessage {}
@@ -92,6 +96,15 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
 
   private record MessageDropped(Dropped dropped) implements Command {}
 
+  /** Pushing a request's crossing on the bulk lane failed. */
+  private record BulkFailed(long requestId, String executorId, String reason) implements Command {}
+
+  /** A request's crossing arrived by the bulk lane and its executor took it on, with this load. */
+  private record BulkAcked(long requestId, String executorId, BulkAck ack) implements Command {}
+
+  /** The answer to a request whose crossing went by the bulk lane, back the same way. */
+  private record BulkReplied(long requestId, String executorId, BulkReply reply) implements Command {}
+
   private enum Tick implements Command { INSTANCE }
 
   private final ModelProfile profile;
@@ -105,7 +118,9 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   private final ActorRef<CloudLoadMonitor.Command> loadMonitor;
   private final CloudHost.Provide offer;
   private final EmulatedLink link;
-  private final Optional<BulkServer> bulk;
+  private final Optional<BulkSender> bulk;
+  /** Each cloud executor's bulk lane endpoint, once it has said where it is. */
+  private final Map<String, String> lanes = new HashMap<>();
   private final Ticker ticker;
   private final RequestTable<ActorRef<Answer>> table;
   private final ExecutorChooser chooser = new ExecutorChooser();
@@ -132,7 +147,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   static Behavior<Command> create(ModelProfile profile, GatewaySettings settings,
       ActorRef<SegmentExecutorActor.Command> edgeExecutor, ActorRef<Partitioner.Command> partitioner,
       ActorRef<LinkMonitor.Command> linkMonitor, CloudLoadMonitorFactory loadMonitorFactory,
-      CloudHost.Provide offer, EmulatedLink link, Optional<BulkServer> bulk, Ticker ticker) {
+      CloudHost.Provide offer, EmulatedLink link, Optional<BulkSender> bulk, Ticker ticker) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new EdgeGateway(context, timers, profile,
         settings, edgeExecutor, partitioner, linkMonitor, loadMonitorFactory, offer, link, bulk, ticker)));
   }
@@ -146,7 +161,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   private EdgeGateway(ActorContext<Command> context, TimerScheduler<Command> timers, ModelProfile profile,
       GatewaySettings settings, ActorRef<SegmentExecutorActor.Command> edgeExecutor,
       ActorRef<Partitioner.Command> partitioner, ActorRef<LinkMonitor.Command> linkMonitor,
-      CloudLoadMonitorFactory loadMonitorFactory, CloudHost.Provide offer, EmulatedLink link, Optional<BulkServer> bulk,
+      CloudLoadMonitorFactory loadMonitorFactory, CloudHost.Provide offer, EmulatedLink link, Optional<BulkSender> bulk,
       Ticker ticker) {
     super(context);
     this.bulk = bulk;
@@ -204,10 +219,20 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
         .onMessage(Listed.class, listed -> listed.listing().isForKey(CloudHost.KEY)
             ? onHostsListed(listed.listing()) : onExecutorsListed(listed.listing()))
         .onMessage(MessageDropped.class, this::onDropped)
+        .onMessage(BulkAcked.class, acked -> {
+          onReceived(acked.requestId(), acked.executorId(), acked.ack().queueLength(), acked.ack().meanServiceNanos());
+          return this;
+        })
+        .onMessage(BulkReplied.class, this::onBulkReplied)
+        .onMessage(BulkFailed.class, failed -> {
+          held(failed.requestId(), failed.executorId()).ifPresent(request -> fallBack(request,
+              "its crossing did not reach " + failed.executorId() + " on the bulk lane: " + failed.reason()));
+          return this;
+        })
         .onMessage(Tick.class, tick -> onTick())
         .onMessage(GetStats.class, get -> {
           get.replyTo().tell(new Stats(table.admitted(), overloaded, answered, failed, fallbacks, lateReplies,
-              table.size(), chooser.assigned(), executors.size(), loads, bulkSent));
+              table.size(), chooser.assigned(), executors.size(), loads, bulkSent, lanes.size()));
           return this;
         })
         .build();
@@ -311,21 +336,36 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
     chooser.sent(executorId);
     request.sentToCloud(executorId, now, now + settings.cloudDeadline().toNanos());
     linkMonitor.tell(new LinkMonitor.UplinkSent(request.id(), bytes, now));
-    SegmentExecutorActor.Command run = new SegmentExecutorActor.Run(request.id(), modelHash, request.plan().cut(),
+    SegmentExecutorActor.Run run = new SegmentExecutorActor.Run(request.id(), modelHash, request.plan().cut(),
         edgeOnly, "raw", request.crossing(), downlink);
-    if (bulk.isPresent() && settings.bulkThreshold() >= 0 && bytes >= settings.bulkThreshold()) {
-      try {
-        // Large crossings go beside Artery: the executor pulls them over plain TCP when it starts the job.
-        String token = bulk.get().offer(TensorBundle.toBytes(request.crossing()));
-        run = new SegmentExecutorActor.RunBulk(request.id(), modelHash, request.plan().cut(), edgeOnly, "raw",
-            bulk.get().endpoint(), token, downlink);
-        bulkSent++;
-      } catch (IllegalStateException full) {
-        getContext().getLog().warn("gateway: request {} goes inline: {}", request.id(), full.getMessage());
-      }
+    String endpoint = lanes.get(executorId);
+    if (TransferPath.forBytes(bytes, settings.bulkThreshold(), bulk.isPresent() && endpoint != null)
+        == TransferPath.ARTERY) {
+      link.up(bytes, () -> executor.tell(run));
+      return;
     }
-    SegmentExecutorActor.Command message = run;
-    link.up(bytes, () -> executor.tell(message));
+    // The crossing is pushed on the bulk lane while the request crosses Artery under the same token.
+    BulkSender sender = bulk.get();
+    String token = sender.newToken();
+    SegmentExecutorActor.RunBulk bulkRun = new SegmentExecutorActor.RunBulk(request.id(), modelHash,
+        request.plan().cut(), edgeOnly, "raw", token, downlink);
+    ActorRef<Command> self = getContext().getSelf();
+    long requestId = request.id();
+    bulkSent++;
+    link.up(bytes, () -> {
+      BulkExchange pushed = sender.send(endpoint, token, run.inputs());
+      if (pushed.acknowledged().isCompletedExceptionally()) {
+        // Refused at once (the lane's queue is full): the request carries its crossing itself.
+        executor.tell(run);
+        return;
+      }
+      // The executor acknowledges on the lane once it has the request and its crossing, and answers there too.
+      pushed.acknowledged().whenComplete((ack, failure) -> self.tell(failure == null
+          ? new BulkAcked(requestId, executorId, ack) : new BulkFailed(requestId, executorId, failure.getMessage())));
+      pushed.replied().whenComplete((reply, failure) -> self.tell(failure == null
+          ? new BulkReplied(requestId, executorId, reply) : new BulkFailed(requestId, executorId, failure.getMessage())));
+      executor.tell(bulkRun);
+    });
   }
 
   private void finishOnEdge(PendingRequest<ActorRef<Answer>> request, String reason) {
@@ -342,12 +382,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
     if (reply instanceof SegmentExecutorActor.ProbeAck || reply instanceof SegmentExecutorActor.ProbePayload) {
       linkMonitor.tell(new LinkMonitor.ProbeReply(reply));
     } else if (reply instanceof SegmentExecutorActor.Received received) {
-      loadMonitor.tell(new CloudLoadMonitor.Reported(received.executorId(), received.queueLength(),
-          received.meanServiceNanos()));
-      held(received.requestId(), received.executorId()).ifPresent(request -> {
-        request.ackedAt(now);
-        linkMonitor.tell(new LinkMonitor.UplinkAcked(request.id(), now));
-      });
+      onReceived(received.requestId(), received.executorId(), received.queueLength(), received.meanServiceNanos());
     } else if (reply instanceof SegmentExecutorActor.Done done) {
       loadMonitor.tell(new CloudLoadMonitor.Reported(done.executorId(), done.queueLength(), done.meanServiceNanos()));
       Optional<PendingRequest<ActorRef<Answer>>> held = held(done.requestId(), done.executorId());
@@ -369,8 +404,43 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
     } else if (reply instanceof SegmentExecutorActor.Failed refused) {
       held(refused.requestId(), refused.executorId()).ifPresent(request ->
           fallBack(request, "executor " + refused.executorId() + " refused: " + refused.reason()));
+    } else if (reply instanceof SegmentExecutorActor.Lane lane) {
+      if (executors.containsKey(lane.executorId()) && !lane.endpoint().isEmpty() && bulk.isPresent()) {
+        lanes.put(lane.executorId(), lane.endpoint());
+        // Connected now, so the first crossing does not wait for it.
+        bulk.get().warm(lane.endpoint());
+      }
     }
     return this;
+  }
+
+  /** The answer that came back on the bulk lane: handled as if it had come through the downlink. */
+  private Behavior<Command> onBulkReplied(BulkReplied replied) {
+    SegmentExecutorActor.Done done;
+    try {
+      done = LaneReplies.done(replied.reply().note(), replied.reply().tensors());
+    } catch (WireFormatException malformed) {
+      held(replied.requestId(), replied.executorId()).ifPresent(request -> fallBack(request,
+          "its answer from " + replied.executorId() + " on the bulk lane is malformed: " + malformed.getMessage()));
+      return this;
+    }
+    FromCloud reply = new FromCloud(done);
+    if (link.emulated()) {
+      ActorRef<Command> self = getContext().getSelf();
+      link.down(Downlink.bytes(done), () -> self.tell(reply));
+      return this;
+    }
+    return onCloudReply(reply);
+  }
+
+  /** An executor took a request on: the end of its uplink transfer, and the executor's load. */
+  private void onReceived(long requestId, String executorId, int queueLength, long meanServiceNanos) {
+    long now = ticker.nanos();
+    loadMonitor.tell(new CloudLoadMonitor.Reported(executorId, queueLength, meanServiceNanos));
+    held(requestId, executorId).ifPresent(request -> {
+      request.ackedAt(now);
+      linkMonitor.tell(new LinkMonitor.UplinkAcked(request.id(), now));
+    });
   }
 
   private Optional<PendingRequest<ActorRef<Answer>>> held(long requestId, String executorId) {
@@ -409,8 +479,23 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
     }
     Set<String> gone = new HashSet<>(executors.keySet());
     gone.removeAll(reachable.keySet());
+    Map<String, ActorRef<SegmentExecutorActor.Command>> previous = executors;
     executors = reachable;
     chooser.available(reachable.keySet());
+    for (String lost : gone) {
+      String endpoint = lanes.remove(lost);
+      if (endpoint != null && !lanes.containsValue(endpoint)) {
+        bulk.ifPresent(sender -> sender.forget(endpoint));
+      }
+    }
+    if (bulk.isPresent()) {
+      // New executors say where their node's bulk lane is (answered through the downlink as Lane).
+      reachable.forEach((id, ref) -> {
+        if (!previous.containsKey(id)) {
+          ref.tell(new SegmentExecutorActor.GetLane(downlink));
+        }
+      });
+    }
     for (String lost : gone) {
       for (PendingRequest<ActorRef<Answer>> request : table.heldBy(lost)) {
         fallBack(request, "executor " + lost + " left or became unreachable");

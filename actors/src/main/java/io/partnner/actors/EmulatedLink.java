@@ -42,6 +42,11 @@ final class EmulatedLink implements AutoCloseable {
     pass(Direction.DOWN, down, bytes, deliver);
   }
 
+  /** True when transfers are held for an emulated link; false when messages go at once. */
+  boolean emulated() {
+    return emulator != null;
+  }
+
   /** Starts an emulated outage of {@code length} now; false when the link is not emulated. */
   boolean outage(java.time.Duration length) {
     if (emulator == null) {

@@ -36,8 +36,22 @@ public final class Partnner implements AutoCloseable {
   /** Name of every partnner actor system: nodes of one cluster must share it. */
   public static final String SYSTEM_NAME = "partnner";
 
+  /** Name of the thread that completes the stages {@link #infer} returns. */
+  static final String ANSWER_THREAD = "partnner-answers";
+
   private final ActorSystem<PartnnerNode.Command> system;
   private final PartnnerNode.EdgeRefs edge;
+  /**
+   * Runs the callbacks applications chain on the stages they get. An ask's own stage runs every dependent stage
+   * on {@code ForkJoinPool.commonPool()}, which on a machine of one or two cores is a new thread per call (about
+   * 0.2 ms a request here); callbacks must not run on the gateway's thread either. One thread of our own does it.
+   */
+  private final java.util.concurrent.ExecutorService answers = java.util.concurrent.Executors.newSingleThreadExecutor(
+      runnable -> {
+        Thread thread = new Thread(runnable, ANSWER_THREAD);
+        thread.setDaemon(true);
+        return thread;
+      });
   private final Duration askTimeout;
   private final List<TensorSpec> inputs;
 
@@ -130,17 +144,25 @@ public final class Partnner implements AutoCloseable {
   /**
    * Runs one inference. The stage completes with the result, or with an {@link InferenceException} naming
    * the reason: {@code overloaded} (too many requests in flight), {@code invalid-input}, or {@code failed}.
+   * Callbacks chained on it without an executor run on the runtime's answer thread: keep them short, or pass an
+   * executor of your own.
    */
   public CompletionStage<InferenceResult> infer(Map<String, Tensor> inputs) {
-    return AskPattern.<EdgeGateway.Command, EdgeGateway.Answer>ask(edge.gateway(),
+    AnswerStage<InferenceResult> result = new AnswerStage<>(answers);
+    AskPattern.<EdgeGateway.Command, EdgeGateway.Answer>ask(edge.gateway(),
             replyTo -> new EdgeGateway.Infer(inputs, replyTo), askTimeout, system.scheduler())
-        .thenApply(answer -> {
-          if (answer instanceof EdgeGateway.Answered answered) {
-            return answered.result();
+        // Run where the answer arrives (a direct executor is not redirected like the ask stage's own methods).
+        .whenCompleteAsync((answer, failure) -> {
+          if (failure != null) {
+            result.completeExceptionally(failure);
+          } else if (answer instanceof EdgeGateway.Answered answered) {
+            result.complete(answered.result());
+          } else {
+            EdgeGateway.Rejected rejected = (EdgeGateway.Rejected) answer;
+            result.completeExceptionally(new InferenceException(rejected.kind(), rejected.reason()));
           }
-          EdgeGateway.Rejected rejected = (EdgeGateway.Rejected) answer;
-          throw new InferenceException(rejected.kind(), rejected.reason());
-        });
+        }, Runnable::run);
+    return result;
   }
 
   /**
@@ -194,6 +216,9 @@ public final class Partnner implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("the edge node did not stop within 30 s", e);
+    } finally {
+      // After the system, so that answers already given still reach the application.
+      answers.shutdown();
     }
   }
 }

@@ -18,7 +18,9 @@ import io.partnner.runtime.plan.PartnnerPlanner;
 import io.partnner.runtime.plan.PlanListener;
 import io.partnner.runtime.plan.Strategy;
 import io.partnner.runtime.time.Ticker;
-import io.partnner.runtime.wire.BulkServer;
+import io.partnner.runtime.wire.BulkInbox;
+import io.partnner.runtime.wire.BulkReceiver;
+import io.partnner.runtime.wire.BulkSender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -48,6 +50,9 @@ public final class PartnnerNode {
   public record EdgeRefs(ActorRef<EdgeGateway.Command> gateway, ActorRef<Partitioner.Command> partitioner,
       ActorRef<LinkMonitor.Command> linkMonitor) implements LocalMessage {}
 
+  /** Most requests' tensors a cloud node's bulk inbox tracks at once. */
+  private static final int BULK_ENTRIES = 4096;
+
   private PartnnerNode() {}
 
   /** What an edge node starts from: its model, an executor already warmed up, and the emulated link, if any. */
@@ -58,7 +63,10 @@ public final class PartnnerNode {
       PartnnerSettings settings) {
     return Behaviors.setup(context -> {
       Ticker ticker = Ticker.system();
-      cloudLoader.ifPresent(loader -> context.spawn(resilient(CloudHost.create(loader, settings.cloud())), "cloud-host"));
+      Optional<BulkReceiver> lane = cloudLoader.isPresent() ? bulkReceiver(settings, ticker, context.getLog())
+          : Optional.empty();
+      cloudLoader.ifPresent(loader ->
+          context.spawn(resilient(CloudHost.create(loader, settings.cloud(), lane)), "cloud-host"));
       if (edge.isEmpty()) {
         return Behaviors.receive(Command.class)
             .onMessage(GetEdge.class, get -> {
@@ -69,14 +77,19 @@ public final class PartnnerNode {
               outage.replyTo().tell(false);
               return Behaviors.same();
             })
+            .onSignal(PostStop.class, stop -> {
+              lane.ifPresent(BulkReceiver::close);
+              return Behaviors.same();
+            })
             .build();
       }
       LoadedModel model = edge.get().model();
       ModelProfile profile = model.profile();
       EmulatedLink link = edge.get().emulator().map(EmulatedLink::of).orElseGet(EmulatedLink::none);
-      Optional<BulkServer> bulk = settings.bulkThreshold() < 0 ? Optional.empty()
-          : Optional.of(new BulkServer(settings.host(), settings.bulkMaxHeld(), settings.bulkTtl(), ticker,
-              new java.security.SecureRandom()));
+      PartnnerSettings.BulkSettings lanes = settings.bulk();
+      Optional<BulkSender> bulk = !lanes.enabled() ? Optional.empty()
+          : Optional.of(new BulkSender(lanes.maxHeld(), lanes.timeout(), replyTimeout(settings),
+              (int) lanes.maxTensorBytes(), new java.security.SecureRandom(), ticker));
       context.getLog().info("edge: model {} ({} candidate cuts), device {}, link {}", profile.modelName(),
           profile.cuts().size(), settings.device(), link);
       ActorRef<ModelSource.Command> source =
@@ -90,7 +103,7 @@ public final class PartnnerNode {
       ActorRef<SegmentExecutorActor.Command> edgeExecutor = context.spawn(SegmentExecutorActor.create("edge", profile,
           edge.get().executor(), settings.maxInFlight(),
           settings.serviceWeight(),
-          false), "edge-executor");
+          false, Optional.empty()), "edge-executor");
       CloudHost.Provide offer = new CloudHost.Provide(profile.modelName(), profile.contentHash(), model.bytes().length,
           model.inputShapes(), source);
       ActorRef<EdgeGateway.Command> gateway = context.spawn(resilient(EdgeGateway.create(profile, settings.gateway(), edgeExecutor,
@@ -110,11 +123,41 @@ public final class PartnnerNode {
           })
           .onSignal(PostStop.class, stop -> {
             link.close();
-            bulk.ifPresent(BulkServer::close);
+            bulk.ifPresent(BulkSender::close);
+            lane.ifPresent(BulkReceiver::close);
             return Behaviors.same();
           })
           .build();
     });
+  }
+
+  /**
+   * A cloud node's bulk lane receiver on its canonical host, unless the lane is off. A node that cannot listen
+   * serves without one (its executors then get their inputs over Artery), with the reason logged.
+   */
+  private static Optional<BulkReceiver> bulkReceiver(PartnnerSettings settings, Ticker ticker, org.slf4j.Logger log) {
+    PartnnerSettings.BulkSettings lanes = settings.bulk();
+    if (!lanes.enabled()) {
+      return Optional.empty();
+    }
+    try {
+      BulkInbox inbox = new BulkInbox(lanes.maxHeld(), BULK_ENTRIES, lanes.ttl(), lanes.timeout(), ticker);
+      BulkReceiver receiver = new BulkReceiver(settings.host(), lanes.port(), inbox, lanes.timeout(),
+          (int) lanes.maxTensorBytes(), lanes.maxHeld());
+      log.info("cloud: bulk lane listening on {}", receiver.endpoint());
+      return Optional.of(receiver);
+    } catch (java.io.UncheckedIOException cannotListen) {
+      log.error("cloud: no bulk lane, crossings come over Artery: {}", cannotListen.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * How long the edge keeps waiting for an answer on the bulk lane: past every deadline the gateway gives a request,
+   * so that it is never the lane that gives up first.
+   */
+  static java.time.Duration replyTimeout(PartnnerSettings settings) {
+    return settings.cloudDeadline().multipliedBy(settings.maxCloudAttempts() + 1L).plus(settings.bulk().timeout());
   }
 
   /** Keeps an actor and its state through an unexpected exception: its requests must not be lost with it. */

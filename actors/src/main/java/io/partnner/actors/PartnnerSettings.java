@@ -22,10 +22,7 @@ import java.time.Duration;
  * @param maxModelBytes largest model a cloud host fetches
  * @param chunkTimeout how long a cloud host waits for one model chunk
  * @param executor ONNX Runtime executor settings (intra-op threads)
- * @param bulkThreshold crossing tensors of at least this many bytes travel on the bulk lane (plain TCP beside
- *     Artery); negative: never
- * @param bulkTtl how long the edge holds a crossing for its cloud executor to fetch
- * @param bulkMaxHeld most bytes the edge holds for fetching at once
+ * @param bulk the bulk lane: crossing tensors from a threshold on travel beside Artery, over plain TCP
  * @param host this node's canonical host name, where its bulk lane listens
  * @param strategy {@code partnner}, or a baseline: {@code edge-only}, {@code cloud-only}, {@code fixed:K}
  * @param planner the planner's settings
@@ -43,9 +40,7 @@ public record PartnnerSettings(
     long maxModelBytes,
     Duration chunkTimeout,
     ExecutorSettings executor,
-    long bulkThreshold,
-    Duration bulkTtl,
-    long bulkMaxHeld,
+    BulkSettings bulk,
     String host,
     String strategy,
     PlannerSettings planner) {
@@ -75,9 +70,9 @@ public record PartnnerSettings(
         p.getBytes("cloud.max-model-bytes"),
         p.getDuration("cloud.chunk-timeout"),
         executor,
-        p.getBoolean("bulk.enabled") ? p.getBytes("bulk.threshold") : -1,
-        p.getDuration("bulk.ttl"),
-        p.getBytes("bulk.max-held"),
+        new BulkSettings(p.getBoolean("bulk.enabled") ? p.getBytes("bulk.threshold") : -1, p.getInt("bulk.port"),
+            p.getDuration("bulk.ttl"), p.getBytes("bulk.max-held"), p.getDuration("bulk.timeout"),
+            p.getBytes("wire.max-tensor-bytes")),
         config.getString("pekko.remote.artery.canonical.hostname"),
         plan.getString("strategy"),
         planner);
@@ -100,26 +95,60 @@ public record PartnnerSettings(
     }
   }
 
+  /**
+   * The bulk lane ({@code partnner.bulk}): crossings of {@code threshold} bytes or more go from the edge to the cloud
+   * executor's node over plain TCP beside Artery, which carries only the request.
+   *
+   * @param threshold crossings of at least this many bytes take the lane; negative: the lane is off
+   * @param port where a cloud node's lane listens, on its canonical host (0: any free port)
+   * @param ttl how long a cloud node holds tensors whose request has not arrived (or has not claimed them)
+   * @param maxHeld most bytes a cloud node holds, and an edge queues for sending, at once
+   * @param timeout longest connect, gap in a frame's bytes, or wait of a request for its tensors
+   * @param maxTensorBytes largest tensor a frame may carry ({@code partnner.wire.max-tensor-bytes})
+   */
+  public record BulkSettings(long threshold, int port, Duration ttl, long maxHeld, Duration timeout,
+      long maxTensorBytes) {
+    public BulkSettings {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("partnner.bulk.port must be in 0..65535, got " + port);
+      }
+      positive("partnner.bulk.ttl", ttl);
+      positive("partnner.bulk.timeout", timeout);
+      if (maxHeld < 1) {
+        throw new IllegalArgumentException("partnner.bulk.max-held must be at least 1 byte, got " + maxHeld);
+      }
+      if (maxTensorBytes < 1 || maxTensorBytes > Integer.MAX_VALUE - 64) {
+        throw new IllegalArgumentException("partnner.wire.max-tensor-bytes must be in 1.." + (Integer.MAX_VALUE - 64)
+            + ", got " + maxTensorBytes);
+      }
+    }
+
+    /** True unless the lane is switched off. */
+    public boolean enabled() {
+      return threshold >= 0;
+    }
+  }
+
   /** These settings with another emulated device. */
   public PartnnerSettings withDevice(DeviceProfile newDevice) {
     return new PartnnerSettings(maxInFlight, cloudDeadline, maxCloudAttempts, queueCapacity, serviceWeight,
-        loadPollInterval, newDevice, link, traceRtt, maxModelBytes, chunkTimeout, executor, bulkThreshold, bulkTtl, bulkMaxHeld, host, strategy, planner);
+        loadPollInterval, newDevice, link, traceRtt, maxModelBytes, chunkTimeout, executor, bulk, host, strategy, planner);
   }
 
   /** These settings with another strategy. */
   public PartnnerSettings withStrategy(String newStrategy) {
     return new PartnnerSettings(maxInFlight, cloudDeadline, maxCloudAttempts, queueCapacity, serviceWeight,
-        loadPollInterval, device, link, traceRtt, maxModelBytes, chunkTimeout, executor, bulkThreshold, bulkTtl, bulkMaxHeld, host, newStrategy, planner);
+        loadPollInterval, device, link, traceRtt, maxModelBytes, chunkTimeout, executor, bulk, host, newStrategy, planner);
   }
 
   /** These settings with another emulated link. */
   public PartnnerSettings withLink(String newLink) {
     return new PartnnerSettings(maxInFlight, cloudDeadline, maxCloudAttempts, queueCapacity, serviceWeight,
-        loadPollInterval, device, newLink, traceRtt, maxModelBytes, chunkTimeout, executor, bulkThreshold, bulkTtl, bulkMaxHeld, host, strategy, planner);
+        loadPollInterval, device, newLink, traceRtt, maxModelBytes, chunkTimeout, executor, bulk, host, strategy, planner);
   }
 
   EdgeGateway.GatewaySettings gateway() {
-    return new EdgeGateway.GatewaySettings(maxInFlight, cloudDeadline, maxCloudAttempts, bulkThreshold);
+    return new EdgeGateway.GatewaySettings(maxInFlight, cloudDeadline, maxCloudAttempts, bulk.threshold());
   }
 
   CloudHost.CloudSettings cloud() {

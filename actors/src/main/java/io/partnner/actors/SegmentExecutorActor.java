@@ -9,6 +9,8 @@ import io.partnner.runtime.model.TensorSpec;
 import io.partnner.runtime.serve.WorkQueue;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.time.Ticker;
+import io.partnner.runtime.wire.BulkDelivery;
+import io.partnner.runtime.wire.BulkReceiver;
 import io.partnner.runtime.wire.EncodedTensor;
 import io.partnner.runtime.wire.WireCodec;
 import io.partnner.runtime.wire.WireCodecs;
@@ -17,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -51,11 +54,15 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   }
 
   /**
-   * As {@link Run}, with the input tensors left on the edge's bulk lane: the executor fetches them over plain TCP
-   * from {@code bulkEndpoint} under {@code bulkToken} when the job starts.
+   * As {@link Run}, with the input tensors pushed beside it on the bulk lane to this executor's node under
+   * {@code bulkToken}: the executor takes them from its node's inbox (waiting for them if they are still on their
+   * way) and then treats the request as a {@link Run}.
    */
   public record RunBulk(long requestId, String modelHash, int fromCut, int toCut, String outputCodec,
-      String bulkEndpoint, String bulkToken, ActorRef<Reply> replyTo) implements Command, WireMessage {}
+      String bulkToken, ActorRef<Reply> replyTo) implements Command, WireMessage {}
+
+  /** Where to push the tensors of a {@link RunBulk}: answered with {@link Lane}. */
+  public record GetLane(ActorRef<Reply> replyTo) implements Command, WireMessage {}
 
   /** Report the load now. */
   public record GetLoad(ActorRef<LoadReport> replyTo) implements Command, WireMessage {}
@@ -68,8 +75,11 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   public record ProbeDown(long probeId, int headBytes, int tailBytes, ActorRef<Reply> replyTo)
       implements Command, WireMessage {}
 
-  private record Finished(Job job, SegmentResult result, Map<String, EncodedTensor> outputs, long encodeNanos,
-      Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+  /** A job's work ended; when it succeeded, its {@link Done} has been sent already. */
+  private record Finished(Job job, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+
+  private record BulkArrived(RunBulk run, BulkDelivery delivery, Throwable failure)
+      implements Command, NoSerializationVerificationNeeded {}
 
   /** What an executor answers. */
   public sealed interface Reply {}
@@ -101,15 +111,17 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   /** One part of a downlink probe. */
   public record ProbePayload(long probeId, int part, byte[] padding) implements Reply, TensorMessage {}
 
+  /** This executor's bulk lane: {@code host:port} of its node's receiver, empty when it has none. */
+  public record Lane(String executorId, String endpoint) implements Reply, WireMessage {}
+
   /** An executor's load: requests waiting or in service, and its recent mean service time. */
   public record LoadReport(String executorId, int queueLength, long meanServiceNanos) implements WireMessage {}
 
-  /** A run to serve; for a bulk run the inputs are fetched from {@code bulkEndpoint} first. */
-  private record Job(Run run, String bulkEndpoint, String bulkToken, long waitedNanos) {
-    boolean bulk() {
-      return bulkEndpoint != null;
-    }
-  }
+  /**
+   * A run to serve, how long it waited in the queue, and when its service started; the bulk delivery its inputs
+   * came by, which its answer goes back by (null for a {@link Run}).
+   */
+  private record Job(Run run, long waitedNanos, long startedNanos, BulkDelivery delivery) {}
 
   /** Largest probe part an executor sends back (16 MiB): a peer cannot make it allocate more. */
   static final int MAX_PROBE_BYTES = 16 << 20;
@@ -129,25 +141,30 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   private final boolean acknowledge;
   private final Executor onnx;
   private final Ticker ticker;
-  private final io.partnner.runtime.wire.BulkClient bulk =
-      new io.partnner.runtime.wire.BulkClient(io.partnner.runtime.wire.TensorKryo.DEFAULT_MAX_TENSOR_BYTES,
-          java.time.Duration.ofSeconds(10));
+  private final Optional<BulkReceiver> lane;
+  // The queue's load as the actor last left it, for the replies the ONNX Runtime threads send.
+  private volatile int publishedLength;
+  private volatile double publishedMeanService = Double.NaN;
 
   /**
    * An executor serving {@code profile}'s model with {@code executor}. It closes the executor when it stops.
    *
    * @param executorId the identity it reports (the edge's routing key); null for its own full address
-   * @param acknowledge true on the cloud: send {@link Received} on arrival
+   * @param acknowledge true on the cloud: acknowledge each request when it is taken on, a {@link Run} with
+   *     {@link Received}, a {@link RunBulk} on the bulk lane's connection
+   * @param lane its node's bulk lane receiver, where {@link RunBulk} inputs arrive; none on the edge
    */
   public static Behavior<Command> create(String executorId, ModelProfile profile, SegmentExecutor executor,
-      int queueCapacity, double serviceWeight, boolean acknowledge) {
+      int queueCapacity, double serviceWeight, boolean acknowledge, Optional<BulkReceiver> lane) {
     return Behaviors.setup(context -> new SegmentExecutorActor(
-        context, executorId, profile, executor, queueCapacity, serviceWeight, acknowledge));
+        context, executorId, profile, executor, queueCapacity, serviceWeight, acknowledge, lane));
   }
 
   private SegmentExecutorActor(ActorContext<Command> context, String executorId, ModelProfile profile,
-      SegmentExecutor executor, int queueCapacity, double serviceWeight, boolean acknowledge) {
+      SegmentExecutor executor, int queueCapacity, double serviceWeight, boolean acknowledge,
+      Optional<BulkReceiver> lane) {
     super(context);
+    this.lane = lane;
     this.executorId = executorId != null ? executorId
         : org.apache.pekko.actor.typed.ActorRefResolver.get(context.getSystem()).toSerializationFormat(context.getSelf());
     this.profile = profile;
@@ -163,7 +180,12 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     return newReceiveBuilder()
         .onMessage(Run.class, this::onRun)
         .onMessage(RunBulk.class, this::onRunBulk)
+        .onMessage(BulkArrived.class, this::onBulkArrived)
         .onMessage(Finished.class, this::onFinished)
+        .onMessage(GetLane.class, get -> {
+          get.replyTo().tell(new Lane(executorId, lane.map(BulkReceiver::endpoint).orElse("")));
+          return this;
+        })
         .onMessage(GetLoad.class, get -> {
           get.replyTo().tell(new LoadReport(executorId, queue.length(), queue.meanServiceNanos()));
           return this;
@@ -174,7 +196,6 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
         })
         .onMessage(ProbeDown.class, this::onProbeDown)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
-          bulk.close();
           executor.close();
           return this;
         })
@@ -186,18 +207,49 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     if (problem == null) {
       problem = checkInputs(run.fromCut(), run.inputs());
     }
-    return accept(new Job(run, null, null, 0), problem);
+    return accept(new Job(run, 0, 0, null), problem);
   }
 
-  private Behavior<Command> onRunBulk(RunBulk bulkRun) {
+  private Behavior<Command> onRunBulk(RunBulk run) {
+    String problem = check(run.modelHash(), run.fromCut(), run.toCut(), run.outputCodec());
+    if (problem == null && lane.isEmpty()) {
+      problem = "executor " + executorId + " has no bulk lane (partnner.bulk.enabled = off on its node)";
+    }
+    if (problem != null) {
+      getContext().getLog().warn("executor {}: refused request {}: {}", executorId, run.requestId(), problem);
+      run.replyTo().tell(new Failed(run.requestId(), executorId, problem, false));
+      return this;
+    }
+    CompletableFuture<BulkDelivery> claim = lane.get().inbox().claim(run.bulkToken());
+    if (claim.isDone()) {
+      // Already here (or refused): no need for a hop through the mailbox.
+      return onBulkArrived(claim.handle((delivery, failure) -> new BulkArrived(run, delivery, failure)).join());
+    }
+    // Still on their way: the inbox hands them over when they are here, or fails in time.
+    getContext().pipeToSelf(claim, (delivery, failure) -> new BulkArrived(run, delivery, failure));
+    return this;
+  }
+
+  private Behavior<Command> onBulkArrived(BulkArrived arrived) {
+    RunBulk bulkRun = arrived.run();
+    if (arrived.failure() != null) {
+      Throwable cause = arrived.failure() instanceof java.util.concurrent.CompletionException wrapped
+          && wrapped.getCause() != null ? wrapped.getCause() : arrived.failure();
+      String reason = "executor " + executorId + ": the inputs of request " + bulkRun.requestId()
+          + " did not arrive on the bulk lane: " + cause.getMessage();
+      getContext().getLog().warn(reason);
+      bulkRun.replyTo().tell(new Failed(bulkRun.requestId(), executorId, reason, false));
+      return this;
+    }
     Run run = new Run(bulkRun.requestId(), bulkRun.modelHash(), bulkRun.fromCut(), bulkRun.toCut(),
-        bulkRun.outputCodec(), Map.of(), bulkRun.replyTo());
-    return accept(new Job(run, bulkRun.bulkEndpoint(), bulkRun.bulkToken(), 0),
-        check(run.modelHash(), run.fromCut(), run.toCut(), run.outputCodec()));
+        bulkRun.outputCodec(), arrived.delivery().tensors(), bulkRun.replyTo());
+    return accept(new Job(run, 0, 0, arrived.delivery()), checkInputs(run.fromCut(), run.inputs()));
   }
 
+  /** Queues a run, or refuses it; a taken run is acknowledged through its bulk delivery, if it came with one. */
   private Behavior<Command> accept(Job job, String problem) {
     Run run = job.run();
+    BulkDelivery delivery = job.delivery();
     if (problem != null) {
       getContext().getLog().warn("executor {}: refused request {}: {}", executorId, run.requestId(), problem);
       run.replyTo().tell(new Failed(run.requestId(), executorId, problem, false));
@@ -208,10 +260,14 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
           + queue.length() + " requests queued (partnner.executor.queue-capacity = " + queue.capacity() + ")", true));
       return this;
     }
-    if (acknowledge) {
+    if (acknowledge && delivery != null) {
+      // Back on the connection the inputs came by: the edge learns it sooner than through Artery.
+      delivery.acknowledge(queue.length(), queue.meanServiceNanos());
+    } else if (acknowledge) {
       run.replyTo().tell(new Received(run.requestId(), executorId, queue.length(), queue.meanServiceNanos()));
     }
     startNext();
+    publishLoad();
     return this;
   }
 
@@ -249,26 +305,26 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
 
   private void startNext() {
     queue.start().ifPresent(started -> {
-      Job job = new Job(started.job().run(), started.job().bulkEndpoint(), started.job().bulkToken(),
-          started.waitedNanos());
-      CompletableFuture<Finished> work = CompletableFuture.supplyAsync(() -> work(job), onnx);
-      getContext().pipeToSelf(work, (finished, failure) ->
-          failure != null ? new Finished(job, null, Map.of(), 0, failure) : finished);
+      Job job = new Job(started.job().run(), started.waitedNanos(), ticker.nanos(), started.job().delivery());
+      CompletableFuture<Void> work = CompletableFuture.runAsync(() -> work(job), onnx);
+      getContext().pipeToSelf(work, (done, failure) -> new Finished(job, failure));
     });
   }
 
-  // Runs on the ONNX Runtime dispatcher.
-  private Finished work(Job job) {
+  private void publishLoad() {
+    publishedLength = queue.length();
+    publishedMeanService = queue.meanService();
+  }
+
+  /**
+   * Runs on the ONNX Runtime dispatcher, and sends the {@link Done} from there: the request's answer does not wait
+   * for a hop through this actor's mailbox (one thread wake-up, 0.05-0.1 ms here), which only does the bookkeeping
+   * when {@link Finished} arrives. A failure is answered by the actor instead, so each request gets one answer.
+   */
+  private void work(Job job) {
     Run run = job.run();
-    Map<String, EncodedTensor> received = run.inputs();
-    if (job.bulk()) {
-      received = io.partnner.runtime.wire.TensorBundle.fromBytes(bulk.fetch(job.bulkEndpoint(), job.bulkToken()));
-      String problem = checkInputs(run.fromCut(), received);
-      if (problem != null) {
-        throw new IllegalArgumentException(problem);
-      }
-    }
     Map<String, Tensor> inputs = new LinkedHashMap<>();
+    Map<String, EncodedTensor> received = run.inputs();
     received.forEach((name, encoded) -> inputs.put(name, WireCodecs.decode(encoded)));
     SegmentResult result = null;
     try {
@@ -291,11 +347,22 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     Map<String, EncodedTensor> outputs = new LinkedHashMap<>();
     result.outputs().forEach((name, tensor) -> outputs.put(name,
         crossing.contains(name) && codec.supports(tensor) ? codec.encode(tensor) : raw.encode(tensor)));
-    return new Finished(job, result, outputs, ticker.nanos() - encodeStart, null);
+    long end = ticker.nanos();
+    long service = end - job.startedNanos();
+    // The load as it is once this job is done: the queue still counts it, the mean does not yet.
+    Done done = new Done(run.requestId(), executorId, run.fromCut(), run.toCut(), outputs, result.blockNanos(),
+        job.waitedNanos(), service, end - encodeStart, Math.max(0, publishedLength - 1),
+        Math.round(WorkQueue.nextMean(publishedMeanService, service, queue.weight())));
+    if (job.delivery() != null) {
+      // Back the way the inputs came, on the bulk lane's connection.
+      job.delivery().reply(LaneReplies.note(done), done.outputs());
+    } else {
+      run.replyTo().tell(done);
+    }
   }
 
   private Behavior<Command> onFinished(Finished finished) {
-    long service = queue.finish();
+    queue.finish();
     Run run = finished.job().run();
     if (finished.failure() != null) {
       Throwable cause = finished.failure() instanceof java.util.concurrent.CompletionException wrapped
@@ -304,12 +371,9 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
           + ".." + run.toCut() + "): " + cause;
       getContext().getLog().error(reason, cause);
       run.replyTo().tell(new Failed(run.requestId(), executorId, reason, false));
-    } else {
-      run.replyTo().tell(new Done(run.requestId(), executorId, run.fromCut(), run.toCut(), finished.outputs(),
-          finished.result().blockNanos(), finished.job().waitedNanos(), service, finished.encodeNanos(),
-          queue.length(), queue.meanServiceNanos()));
     }
     startNext();
+    publishLoad();
     return this;
   }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -38,7 +39,7 @@ class CloudHostTest {
   @Test
   void fetchesChecksAndServesAModelByHash() {
     TestingModel model = new TestingModel("fetched", 0);
-    ActorRef<CloudHost.Command> host = testKit.spawn(CloudHost.create(TestingModel.loader(), SETTINGS));
+    ActorRef<CloudHost.Command> host = testKit.spawn(CloudHost.create(TestingModel.loader(), SETTINGS, Optional.empty()));
     ActorRef<ModelSource.Command> source = testKit.spawn(
         ModelSource.create(Map.of(model.profile().contentHash(), model.bytes())));
     host.tell(offer(model, model.bytes().length, source));
@@ -58,7 +59,7 @@ class CloudHostTest {
   @Test
   void bytesThatDoNotHashToTheOfferedHashAreNotServed() {
     TestingModel model = new TestingModel("tampered", 0);
-    ActorRef<CloudHost.Command> host = testKit.spawn(CloudHost.create(TestingModel.loader(), SETTINGS));
+    ActorRef<CloudHost.Command> host = testKit.spawn(CloudHost.create(TestingModel.loader(), SETTINGS, Optional.empty()));
     TestProbe<ModelSource.Command> source = testKit.createTestProbe();
     host.tell(offer(model, model.bytes().length, source.getRef()));
     ModelSource.FetchChunk fetch = source.expectMessageClass(ModelSource.FetchChunk.class);
@@ -72,7 +73,7 @@ class CloudHostTest {
   @Test
   void refusesOffersOverTheSizeLimitOrWithABadHashAndGivesUpOnAMissingSource() {
     TestingModel model = new TestingModel("refused", 0);
-    ActorRef<CloudHost.Command> host = testKit.spawn(CloudHost.create(TestingModel.loader(), SETTINGS));
+    ActorRef<CloudHost.Command> host = testKit.spawn(CloudHost.create(TestingModel.loader(), SETTINGS, Optional.empty()));
     TestProbe<ModelSource.Command> source = testKit.createTestProbe();
     host.tell(offer(model, 2L << 20, source.getRef()));
     host.tell(new CloudHost.Provide("x", "not-a-hash", 10, Map.of(), source.getRef()));
@@ -87,7 +88,7 @@ class CloudHostTest {
   @Test
   void asksAgainForAChunkThatDoesNotComeThenGivesUp() {
     TestingModel model = new TestingModel("silent", 0);
-    ActorRef<CloudHost.Command> host = testKit.spawn(CloudHost.create(TestingModel.loader(), SETTINGS));
+    ActorRef<CloudHost.Command> host = testKit.spawn(CloudHost.create(TestingModel.loader(), SETTINGS, Optional.empty()));
     TestProbe<ModelSource.Command> source = testKit.createTestProbe();
     host.tell(offer(model, model.bytes().length, source.getRef()));
     for (int attempt = 0; attempt < 3; attempt++) {

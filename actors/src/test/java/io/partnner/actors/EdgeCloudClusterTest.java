@@ -90,6 +90,11 @@ class EdgeCloudClusterTest {
           Optional.of(edge.address()));
       try {
         awaitExecutors(edge, 1);
+        TestProbe<Object> probe = TestProbe.create(edge.system());
+        probe.awaitAssert(WAIT, () -> {
+          assertThat(edge.stats().toCompletableFuture().join().bulkLanes()).isEqualTo(1);
+          return null;
+        });
         for (int i = 0; i < 3; i++) {
           float[] x = new float[50_000];
           x[49_999] = i;
@@ -144,6 +149,50 @@ class EdgeCloudClusterTest {
       assertThat(stats.inFlight()).isZero();
       // Still serving, now on the edge alone.
       assertThat(get(edge.infer(TestingModel.input(1, 2, 3, 4)).toCompletableFuture()).servedBy()).isEqualTo("edge");
+    }
+  }
+
+  @Test
+  void bulkCrossingsAtACloudNodeThatDiesAreAnsweredExactlyOnce() throws Exception {
+    // 200 kB crossings on the bulk lane; each block takes 100 ms, so requests queue at the cloud when it dies.
+    TestingModel model = new TestingModel("bulky-slow", 100_000, 50_000);
+    try (Partnner edge = Partnner.start(model, config("""
+        partnner.planner.strategy = "fixed:1"
+        partnner.bulk.threshold = 64 KiB
+        partnner.gateway.cloud-deadline = 20s
+        """))) {
+      ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(TestingModel.loader(), config("""
+          pekko.coordinated-shutdown.run-by-actor-system-terminate = off
+          """), Optional.of(edge.address()));
+      awaitExecutors(edge, 1);
+      TestProbe<Object> probe = TestProbe.create(edge.system());
+      probe.awaitAssert(WAIT, () -> {
+        assertThat(edge.stats().toCompletableFuture().join().bulkLanes()).isEqualTo(1);
+        return null;
+      });
+      List<CompletableFuture<InferenceResult>> answers = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        float[] x = new float[50_000];
+        x[0] = i;
+        answers.add(edge.infer(Tensor.ofFloats(List.of(1L, 50_000L), x)).toCompletableFuture());
+      }
+      probe.awaitAssert(WAIT, () -> {
+        assertThat(edge.stats().toCompletableFuture().join().answered()).isGreaterThanOrEqualTo(1);
+        return null;
+      });
+      cloud.terminate();
+      int fellBack = 0;
+      for (int i = 0; i < answers.size(); i++) {
+        InferenceResult result = get(answers.get(i));
+        assertThat(result.outputs().get("y").toFloatArray()[0]).isEqualTo((i + 1) * 2 + 3);
+        fellBack += result.fallback().isPresent() ? 1 : 0;
+      }
+      assertThat(fellBack).isPositive();
+      EdgeGateway.Stats stats = edge.stats().toCompletableFuture().join();
+      assertThat(stats.bulkSent()).isGreaterThanOrEqualTo(1);
+      assertThat(stats.answered()).isEqualTo(6);
+      assertThat(stats.failed()).isZero();
+      assertThat(stats.inFlight()).isZero();
     }
   }
 

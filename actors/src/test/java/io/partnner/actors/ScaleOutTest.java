@@ -107,9 +107,10 @@ class ScaleOutTest {
 
   @Test
   void aTensorArteryDropsForSizeFallsBackAtOnceNotAfterTheDeadline() throws Exception {
-    // 20,000 floats (80 kB) cross; the large-message frame here holds 64 KiB, so Artery drops the request.
+    // 20,000 floats (80 kB) cross inside the request (no bulk lane); the large-message frame here holds 64 KiB, so
+    // Artery drops the request.
     TestingModel model = new TestingModel("wide", 0, 20_000);
-    String frames = "pekko.remote.artery.advanced.maximum-large-frame-size = 64 KiB\n";
+    String frames = "pekko.remote.artery.advanced.maximum-large-frame-size = 64 KiB\npartnner.bulk.enabled = off\n";
     try (Partnner edge = Partnner.start(model, config(frames + """
         partnner.planner.strategy = "fixed:1"
         partnner.gateway.cloud-deadline = 60s

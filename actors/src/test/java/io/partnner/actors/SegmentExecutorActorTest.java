@@ -6,11 +6,22 @@ import io.partnner.runtime.exec.DeviceProfile;
 import io.partnner.runtime.exec.ExecutorSettings;
 import io.partnner.actors.wire.TensorMessageSerializer;
 import io.partnner.runtime.tensor.Tensor;
+import io.partnner.runtime.time.Ticker;
+import io.partnner.runtime.wire.BulkAck;
+import io.partnner.runtime.wire.BulkExchange;
+import io.partnner.runtime.wire.BulkInbox;
+import io.partnner.runtime.wire.BulkReceiver;
+import io.partnner.runtime.wire.BulkReply;
+import io.partnner.runtime.wire.BulkSender;
 import io.partnner.runtime.wire.EncodedTensor;
 import io.partnner.runtime.wire.ReceiveBuffers;
 import io.partnner.runtime.wire.WireCodecs;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,8 +40,19 @@ class SegmentExecutorActorTest {
   }
 
   private static ActorRef<SegmentExecutorActor.Command> executor(TestingModel model, int capacity) {
+    return executor(model, capacity, Optional.empty());
+  }
+
+  private static ActorRef<SegmentExecutorActor.Command> executor(TestingModel model, int capacity,
+      Optional<BulkReceiver> lane) {
     return testKit.spawn(SegmentExecutorActor.create("cloud-1", model.profile(),
-        model.newExecutor(DeviceProfile.NATIVE, ExecutorSettings.defaults()), capacity, 0.5, true));
+        model.newExecutor(DeviceProfile.NATIVE, ExecutorSettings.defaults()), capacity, 0.5, true, lane));
+  }
+
+  /** A bulk lane whose requests wait at most {@code claimWait} for their tensors. */
+  private static BulkReceiver lane(Duration claimWait) {
+    BulkInbox inbox = new BulkInbox(1 << 20, 16, Duration.ofSeconds(60), claimWait, Ticker.system());
+    return new BulkReceiver("127.0.0.1", 0, inbox, Duration.ofMillis(100), 1 << 20, 1 << 20);
   }
 
   private static Map<String, EncodedTensor> raw(String name, float... values) {
@@ -143,6 +165,65 @@ class SegmentExecutorActorTest {
     assertThat(second.requestId()).isEqualTo(2);
     // The second waited for the first, which took at least its block's 200 ms.
     assertThat(second.queueNanos()).isGreaterThanOrEqualTo(150_000_000L);
+  }
+
+  @Test
+  void runBulk_beforeItsTensors_waitsOffTheActorThreadThenRunsThem() throws Exception {
+    TestingModel model = new TestingModel("tiny", 0);
+    try (BulkReceiver lane = lane(Duration.ofSeconds(30));
+        BulkSender sender = new BulkSender(1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(10), 1 << 20, new Random(1),
+            Ticker.system())) {
+      ActorRef<SegmentExecutorActor.Command> executor = executor(model, 4, Optional.of(lane));
+      TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
+      executor.tell(new SegmentExecutorActor.GetLane(replies.getRef()));
+      assertThat(replies.expectMessageClass(SegmentExecutorActor.Lane.class))
+          .isEqualTo(new SegmentExecutorActor.Lane("cloud-1", lane.endpoint()));
+      String token = sender.newToken();
+      executor.tell(new SegmentExecutorActor.RunBulk(1, model.profile().contentHash(), 1, 3, "raw", token,
+          replies.getRef()));
+      // Waiting for its tensors, the executor still answers at once.
+      TestProbe<SegmentExecutorActor.LoadReport> loads = testKit.createTestProbe();
+      executor.tell(new SegmentExecutorActor.GetLoad(loads.getRef()));
+      assertThat(loads.receiveMessage().queueLength()).isZero();
+      replies.expectNoMessage(Duration.ofMillis(100));
+      // Taken on and answered on the lane's connection, not through Artery.
+      BulkExchange exchange = sender.send(lane.endpoint(), token, raw("h1", 2, 3, 4, 5));
+      BulkAck ack = exchange.acknowledged().get(30, TimeUnit.SECONDS);
+      assertThat(ack.queueLength()).isEqualTo(1);
+      BulkReply reply = exchange.replied().get(30, TimeUnit.SECONDS);
+      SegmentExecutorActor.Done done = LaneReplies.done(reply.note(), reply.tensors());
+      assertThat(done.requestId()).isEqualTo(1);
+      assertThat(done.executorId()).isEqualTo("cloud-1");
+      assertThat(done.blockNanos()).hasSize(2);
+      assertThat(WireCodecs.decode(done.outputs().get("y")).toFloatArray()).containsExactly(7, 9, 11, 13);
+      replies.expectNoMessage(Duration.ofMillis(100));
+      assertThat(lane.inbox().heldBytes()).isZero();
+    }
+  }
+
+  @Test
+  void runBulk_whoseTensorsNeverCome_failsNamingTheLaneAndNoLaneMeansRefused() {
+    TestingModel model = new TestingModel("tiny", 0);
+    try (BulkReceiver lane = lane(Duration.ofMillis(300))) {
+      ActorRef<SegmentExecutorActor.Command> executor = executor(model, 4, Optional.of(lane));
+      TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
+      executor.tell(new SegmentExecutorActor.RunBulk(2, model.profile().contentHash(), 1, 3, "raw", "ab".repeat(16),
+          replies.getRef()));
+      SegmentExecutorActor.Failed failed = replies.expectMessageClass(SegmentExecutorActor.Failed.class,
+          Duration.ofSeconds(10));
+      assertThat(failed.requestId()).isEqualTo(2);
+      assertThat(failed.overloaded()).isFalse();
+      assertThat(failed.reason()).isEqualTo("executor cloud-1: the inputs of request 2 did not arrive on the bulk lane: "
+          + "no tensors arrived on the bulk lane under token " + "ab".repeat(16) + " within 300 ms");
+    }
+    ActorRef<SegmentExecutorActor.Command> laneless = executor(model, 4);
+    TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
+    laneless.tell(new SegmentExecutorActor.GetLane(replies.getRef()));
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.Lane.class).endpoint()).isEmpty();
+    laneless.tell(new SegmentExecutorActor.RunBulk(3, model.profile().contentHash(), 1, 3, "raw", "cd".repeat(16),
+        replies.getRef()));
+    assertThat(replies.expectMessageClass(SegmentExecutorActor.Failed.class).reason())
+        .isEqualTo("executor cloud-1 has no bulk lane (partnner.bulk.enabled = off on its node)");
   }
 
   @Test

@@ -2,8 +2,15 @@ package io.partnner.examples.bench;
 
 import com.typesafe.config.Config;
 import io.partnner.actors.Partnner;
+import io.partnner.actors.PartnnerSettings;
 import io.partnner.actors.SegmentExecutorActor;
 import io.partnner.actors.wire.TensorMessageSerializer;
+import io.partnner.runtime.time.Ticker;
+import io.partnner.runtime.wire.BulkAck;
+import io.partnner.runtime.wire.BulkDelivery;
+import io.partnner.runtime.wire.BulkInbox;
+import io.partnner.runtime.wire.BulkReceiver;
+import io.partnner.runtime.wire.BulkSender;
 import io.partnner.runtime.wire.EncodedTensor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * Two partnner actor systems in this JVM, joined into one cluster over Artery on loopback, with a tensor
  * receiver on the second at {@code /user/cloud-host/executor-bench}: the path of a cloud executor, so its
  * messages take the large-message channel. The receiver acknowledges each {@link SegmentExecutorActor.Run}
- * at once with {@link SegmentExecutorActor.Received}, as a cloud executor does on arrival.
+ * at once with {@link SegmentExecutorActor.Received}, as a cloud executor does on arrival; each
+ * {@link SegmentExecutorActor.RunBulk} once its tensors are in from the bulk lane, as a cloud executor does. The
+ * second node has a bulk lane receiver, the first a sender, set up as a partnner node's.
  */
 final class ArteryPair implements AutoCloseable {
   static final String HOST = "cloud-host";
@@ -54,11 +63,14 @@ final class ArteryPair implements AutoCloseable {
   private final CompletableFuture<String> dropped;
   private final Duration timeout;
   private final long formationNanos;
-  private final io.partnner.runtime.wire.BulkServer bulk;
+  private final BulkReceiver lane;
+  private final BulkSender bulk;
+  private final CompletableFuture<String> refused = new CompletableFuture<>();
+  private final ActorRef<SegmentExecutorActor.Reply> refusals;
   private long nextRequestId;
 
   private ArteryPair(ActorSystem<Void> edge, ActorSystem<Void> cloud, String receiverAddress,
-      CompletableFuture<String> dropped, Duration timeout, long formationNanos) {
+      CompletableFuture<String> dropped, Duration timeout, long formationNanos, BulkReceiver lane, BulkSender bulk) {
     this.edge = edge;
     this.cloud = cloud;
     this.receiverAddress = receiverAddress;
@@ -66,8 +78,15 @@ final class ArteryPair implements AutoCloseable {
     this.dropped = dropped;
     this.timeout = timeout;
     this.formationNanos = formationNanos;
-    this.bulk = new io.partnner.runtime.wire.BulkServer("127.0.0.1", 1L << 30, Duration.ofSeconds(60),
-        io.partnner.runtime.time.Ticker.system(), new java.security.SecureRandom());
+    this.lane = lane;
+    this.bulk = bulk;
+    this.refusals = edge.systemActorOf(Behaviors.receive(SegmentExecutorActor.Reply.class)
+        .onMessage(SegmentExecutorActor.Failed.class, failed -> {
+          refused.complete(failed.reason());
+          return Behaviors.same();
+        })
+        .build(), "bench-refusals", Props.empty());
+    bulk.warm(lane.endpoint());
   }
 
   /**
@@ -79,11 +98,16 @@ final class ArteryPair implements AutoCloseable {
     // SLF4J set up on this thread first: two systems starting at once would otherwise race to initialise it,
     // and SLF4J warns that it replayed the calls made meanwhile.
     LoggerFactory.getILoggerFactory();
+    PartnnerSettings.BulkSettings lanes = PartnnerSettings.fromConfig(config).bulk();
+    BulkReceiver lane = new BulkReceiver("127.0.0.1", 0, new BulkInbox(lanes.maxHeld(), 4096, lanes.ttl(),
+        lanes.timeout(), Ticker.system()), lanes.timeout(), (int) lanes.maxTensorBytes(), lanes.maxHeld());
+    BulkSender bulk = new BulkSender(lanes.maxHeld(), lanes.timeout(), lanes.timeout(), (int) lanes.maxTensorBytes(),
+        new java.security.SecureRandom(), Ticker.system());
     ActorSystem<Void> edge = ActorSystem.create(Behaviors.empty(), Partnner.SYSTEM_NAME, config);
     ActorSystem<Void> cloud = null;
     try {
       CompletableFuture<ActorRef<SegmentExecutorActor.Command>> spawned = new CompletableFuture<>();
-      cloud = ActorSystem.create(cloudGuardian(spawned), Partnner.SYSTEM_NAME, config);
+      cloud = ActorSystem.create(cloudGuardian(spawned, lane), Partnner.SYSTEM_NAME, config);
       CompletableFuture<String> dropped = watchDrops(edge);
       long start = System.nanoTime();
       Address seed = Cluster.get(edge).selfMember().address();
@@ -96,16 +120,16 @@ final class ArteryPair implements AutoCloseable {
       long formation = System.nanoTime() - start;
       String address = ActorRefResolver.get(cloud)
           .toSerializationFormat(spawned.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-      return new ArteryPair(edge, cloud, address, dropped, timeout, formation);
+      return new ArteryPair(edge, cloud, address, dropped, timeout, formation, lane, bulk);
     } catch (TimeoutException late) {
-      terminate(edge, cloud, timeout);
+      stop(edge, cloud, timeout, lane, bulk);
       throw new IllegalStateException("the two nodes did not see each other Up within " + timeout.toSeconds() + " s");
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
-      terminate(edge, cloud, timeout);
+      stop(edge, cloud, timeout, lane, bulk);
       throw new IllegalStateException("interrupted while the two nodes formed a cluster");
     } catch (ExecutionException | RuntimeException failure) {
-      terminate(edge, cloud, timeout);
+      stop(edge, cloud, timeout, lane, bulk);
       throw new IllegalStateException("the two nodes did not start: " + failure, failure);
     }
   }
@@ -179,30 +203,44 @@ final class ArteryPair implements AutoCloseable {
   }
 
   /**
-   * As {@link #roundTrips}, but the way partnner moves crossings of 256 KiB or more: the tensors go into the
-   * edge's bulk lane, a {@link SegmentExecutorActor.RunBulk} crosses Artery, and the receiver fetches and decodes
-   * the tensors over plain TCP before it acknowledges.
+   * As {@link #roundTrips}, but the way partnner moves crossings on its bulk lane (from
+   * {@code partnner.bulk.threshold}): the edge pushes the tensors to the receiver's node over its kept TCP
+   * connection while a {@link SegmentExecutorActor.RunBulk} crosses Artery; once the receiver has both, it
+   * acknowledges on the lane's connection, as a cloud executor does.
+   *
+   * @throws IllegalStateException when Artery drops a RunBulk, the receiver refuses one, or a push fails
    */
   long bulkRoundTrips(Map<String, EncodedTensor> inputs, int count) {
     long first = nextRequestId;
     nextRequestId += count;
-    List<CompletableFuture<SegmentExecutorActor.Reply>> acks = new ArrayList<>(count);
+    List<CompletableFuture<BulkAck>> acks = new ArrayList<>(count);
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
-      long id = first + i;
-      String token = bulk.offer(io.partnner.runtime.wire.TensorBundle.toBytes(inputs));
-      acks.add(AskPattern.<SegmentExecutorActor.Command, SegmentExecutorActor.Reply>ask(receiver,
-          replyTo -> new SegmentExecutorActor.RunBulk(id, MODEL_HASH, 0, 0, "raw", bulk.endpoint(), token, replyTo),
-          timeout, edge.scheduler()).toCompletableFuture());
+      String token = bulk.newToken();
+      acks.add(bulk.send(lane.endpoint(), token, inputs).acknowledged());
+      receiver.tell(new SegmentExecutorActor.RunBulk(first + i, MODEL_HASH, 0, 0, "raw", token, refusals));
     }
-    return awaitAcks(acks, first, start);
+    CompletableFuture<Void> all = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+    CompletableFuture.anyOf(all, dropped, refused).exceptionally(failure -> null).join();
+    long nanos = System.nanoTime() - start;
+    if (dropped.isDone()) {
+      throw new IllegalStateException("Artery dropped a message: " + dropped.join());
+    }
+    if (refused.isDone()) {
+      throw new IllegalStateException("the receiver refused a RunBulk: " + refused.join());
+    }
+    for (CompletableFuture<BulkAck> ack : acks) {
+      if (ack.isCompletedExceptionally()) {
+        throw new IllegalStateException("a bulk push failed: " + ack.handle((ok, failure) -> failure).join());
+      }
+    }
+    return nanos;
   }
 
   /** Terminates both systems and waits for them. */
   @Override
   public void close() {
-    bulk.close();
-    terminate(edge, cloud, timeout);
+    stop(edge, cloud, timeout, lane, bulk);
   }
 
   private static SegmentExecutorActor.Run run(long requestId, Map<String, EncodedTensor> inputs,
@@ -210,48 +248,55 @@ final class ArteryPair implements AutoCloseable {
     return new SegmentExecutorActor.Run(requestId, MODEL_HASH, 0, 0, "raw", inputs, replyTo);
   }
 
-  private static Behavior<Void> cloudGuardian(CompletableFuture<ActorRef<SegmentExecutorActor.Command>> spawned) {
+  private static Behavior<Void> cloudGuardian(CompletableFuture<ActorRef<SegmentExecutorActor.Command>> spawned,
+      BulkReceiver lane) {
     return Behaviors.setup(guardian -> {
       guardian.spawn(Behaviors.<Void>setup(host -> {
-        spawned.complete(host.spawn(receiver(), RECEIVER));
+        spawned.complete(host.spawn(receiver(lane), RECEIVER).narrow());
         return Behaviors.empty();
       }), HOST);
       return Behaviors.empty();
     });
   }
 
+  /** A RunBulk's tensors are in (or failed to come). */
+  private record Arrived(SegmentExecutorActor.RunBulk run, BulkDelivery delivery, Throwable failure) {}
+
   /**
-   * Acknowledges every Run at once and keeps nothing; a RunBulk once its tensors are fetched and decoded, which
-   * happens off the actor's thread, as in a cloud executor.
+   * Acknowledges every Run at once and keeps nothing; a RunBulk, on the lane, once its tensors are in: at once when
+   * they came first, else when the inbox hands them over (off the actor's thread, back through its mailbox), as a
+   * cloud executor does.
    */
-  private static Behavior<SegmentExecutorActor.Command> receiver() {
-    return Behaviors.setup(context -> {
-      java.util.concurrent.ExecutorService fetcher = java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "bench-bulk-fetch");
-        thread.setDaemon(true);
-        return thread;
-      });
-      io.partnner.runtime.wire.BulkClient client =
-          new io.partnner.runtime.wire.BulkClient(Integer.MAX_VALUE - 8, Duration.ofSeconds(30));
-      return Behaviors.receive(SegmentExecutorActor.Command.class)
-          .onMessage(SegmentExecutorActor.Run.class, run -> {
-            run.replyTo().tell(new SegmentExecutorActor.Received(run.requestId(), RECEIVER, 0, 0));
-            return Behaviors.same();
-          })
-          .onMessage(SegmentExecutorActor.RunBulk.class, run -> {
-            fetcher.execute(() -> {
-              io.partnner.runtime.wire.TensorBundle.fromBytes(client.fetch(run.bulkEndpoint(), run.bulkToken()));
-              run.replyTo().tell(new SegmentExecutorActor.Received(run.requestId(), RECEIVER, 0, 0));
-            });
-            return Behaviors.same();
-          })
-          .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
-            fetcher.shutdownNow();
-            client.close();
-            return Behaviors.same();
-          })
-          .build();
-    });
+  private static Behavior<Object> receiver(BulkReceiver lane) {
+    return Behaviors.setup(context -> Behaviors.receive(Object.class)
+        .onMessage(SegmentExecutorActor.Run.class, run -> {
+          run.replyTo().tell(new SegmentExecutorActor.Received(run.requestId(), RECEIVER, 0, 0));
+          return Behaviors.same();
+        })
+        .onMessage(SegmentExecutorActor.RunBulk.class, run -> {
+          CompletableFuture<BulkDelivery> claim = lane.inbox().claim(run.bulkToken());
+          if (claim.isDone()) {
+            acknowledge(claim.handle((delivery, failure) -> new Arrived(run, delivery, failure)).join());
+          } else {
+            context.pipeToSelf(claim, (delivery, failure) -> new Arrived(run, delivery, failure));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(Arrived.class, arrived -> {
+          acknowledge(arrived);
+          return Behaviors.same();
+        })
+        .build());
+  }
+
+  private static void acknowledge(Arrived arrived) {
+    SegmentExecutorActor.RunBulk run = arrived.run();
+    if (arrived.failure() == null) {
+      arrived.delivery().acknowledge(0, 0);
+    } else {
+      run.replyTo().tell(new SegmentExecutorActor.Failed(run.requestId(), RECEIVER, String.valueOf(arrived.failure()),
+          false));
+    }
   }
 
   /** Completes when {@code system} has seen every one of {@code members} Up. */
@@ -283,7 +328,7 @@ final class ArteryPair implements AutoCloseable {
       context.getSystem().eventStream().tell(new EventStream.Subscribe<>(Dropped.class, context.getSelf()));
       return Behaviors.receive(Dropped.class)
           .onMessage(Dropped.class, drop -> {
-            if (drop.message() instanceof SegmentExecutorActor.Run) {
+            if (drop.message() instanceof SegmentExecutorActor.Run || drop.message() instanceof SegmentExecutorActor.RunBulk) {
               dropped.complete(drop.reason());
             }
             return Behaviors.same();
@@ -291,6 +336,13 @@ final class ArteryPair implements AutoCloseable {
           .build();
     }), "bench-drops", Props.empty());
     return dropped;
+  }
+
+  private static void stop(ActorSystem<?> edge, ActorSystem<?> cloud, Duration timeout, BulkReceiver lane,
+      BulkSender bulk) {
+    bulk.close();
+    lane.close();
+    terminate(edge, cloud, timeout);
   }
 
   private static void terminate(ActorSystem<?> edge, ActorSystem<?> cloud, Duration timeout) {

@@ -1,7 +1,9 @@
 package io.partnner.examples.bench;
 
 import com.typesafe.config.Config;
+import io.partnner.actors.PartnnerSettings;
 import io.partnner.runtime.model.DataType;
+import io.partnner.runtime.serve.TransferPath;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.wire.EncodedTensor;
 import io.partnner.runtime.wire.WireCodecs;
@@ -22,10 +24,11 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * How fast tensors cross Pekko Artery between two partnner nodes in one JVM on loopback, against plain TCP
- * sockets carrying the same bytes in the same run. Each size is timed as sequential round trips (one message
- * in flight; the two transports interleaved, alternating which goes first) and as pipelined batches (several
- * messages sent back to back, then every acknowledgement awaited). Figures are medians.
+ * How fast tensors cross between two partnner nodes in one JVM on loopback, both ways partnner has (inside an
+ * Artery message, and on the bulk lane beside Artery), against plain TCP sockets carrying the same bytes in the
+ * same run. Each size is timed as sequential round trips (one message in flight; the three transports
+ * interleaved, rotating which goes first) and as pipelined batches (several messages sent back to back, then
+ * every acknowledgement awaited). Figures are medians.
  */
 public final class TransferBench {
   /** Largest tensor measured: what the 24 MiB large-message frame of a partnner node is sized for. */
@@ -40,6 +43,11 @@ public final class TransferBench {
   /** Path of the receiver on the second node: a cloud executor's, so covered by the large-message destinations. */
   public static final String RECEIVER_PATH = "/user/" + ArteryPair.HOST + "/" + ArteryPair.RECEIVER;
 
+  // The transports, as indexes into the timing arrays.
+  private static final int ARTERY = 0;
+  private static final int BULK = 1;
+  private static final int RAW = 2;
+
   // Room for the Run's fields, the reply address and Artery's envelope header next to the tensor.
   private static final long ENVELOPE_HEADROOM = 64 * 1024;
 
@@ -50,14 +58,16 @@ public final class TransferBench {
    *
    * @param sizes tensor sizes in bytes, each a positive multiple of 4 (float32 tensors)
    * @param warmUp untimed sequential round trips per size and transport first
+   * @param warmUpTime before the first size, round trips on every transport for this long, so that the JIT has
+   *     compiled their paths as a node's that has been running for a while
    * @param repeats timed sequential round trips per size and transport
    * @param inFlight messages per pipelined batch
    * @param batches timed pipelined batches per size and transport (one untimed first when warming up)
    * @param seed seed of the tensor data
    * @param timeout longest wait for the cluster to form or for one batch's acknowledgements
    */
-  public record Settings(List<Long> sizes, int warmUp, int repeats, int inFlight, int batches, long seed,
-      Duration timeout) {
+  public record Settings(List<Long> sizes, int warmUp, Duration warmUpTime, int repeats, int inFlight, int batches,
+      long seed, Duration timeout) {
     /** Checks the values, each with the reason it is refused. */
     public Settings {
       sizes = List.copyOf(sizes);
@@ -73,6 +83,9 @@ public final class TransferBench {
         throw new IllegalArgumentException("warm-up must be >= 0, repeats, messages in flight and batches >= 1; got "
             + warmUp + ", " + repeats + ", " + inFlight + ", " + batches);
       }
+      if (warmUpTime.isNegative()) {
+        throw new IllegalArgumentException("warm-up time must not be negative, got " + warmUpTime);
+      }
       if (timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("timeout must be positive, got " + timeout);
       }
@@ -80,31 +93,23 @@ public final class TransferBench {
   }
 
   /**
-   * One tensor size: the serialized Run's size, the sequential medians and the pipelined batch medians.
+   * One tensor size: the serialized Run's size, the sequential medians and the pipelined batch medians of the three
+   * transports, and the path partnner takes for a crossing of this size.
    *
    * @param tensorBytes bytes of the tensor (what MB/s counts)
    * @param messageBytes bytes of the serialized Run carrying it
+   * @param path what partnner uses for this size: Artery below {@code partnner.bulk.threshold}, the bulk lane from it
    */
-  public record SizeResult(long tensorBytes, int messageBytes, long arteryNanos, long rawNanos, int inFlight,
-      long arteryBatchNanos, long rawBatchNanos, long bulkNanos, long bulkBatchNanos) {
-    /** Sequential bulk-lane throughput, MB per second. */
-    public double bulkMBps() {
-      return megabytesPerSecond(tensorBytes, bulkNanos);
-    }
-
-    /** Sequential bulk-lane throughput over raw TCP throughput. */
-    public double bulkRatio() {
-      return (double) rawNanos / bulkNanos;
-    }
-
-    /** Pipelined bulk-lane throughput, MB per second. */
-    public double bulkBatchMBps() {
-      return megabytesPerSecond(tensorBytes * inFlight, bulkBatchNanos);
-    }
-
+  public record SizeResult(long tensorBytes, int messageBytes, TransferPath path, int inFlight, long arteryNanos,
+      long bulkNanos, long rawNanos, long arteryBatchNanos, long bulkBatchNanos, long rawBatchNanos) {
     /** Sequential Artery throughput, MB (10^6 bytes) per second. */
     public double arteryMBps() {
       return megabytesPerSecond(tensorBytes, arteryNanos);
+    }
+
+    /** Sequential bulk-lane throughput, MB per second. */
+    public double bulkMBps() {
+      return megabytesPerSecond(tensorBytes, bulkNanos);
     }
 
     /** Sequential raw TCP throughput, MB per second. */
@@ -117,26 +122,45 @@ public final class TransferBench {
       return (double) rawNanos / arteryNanos;
     }
 
+    /** Sequential bulk-lane throughput over raw TCP throughput. */
+    public double bulkRatio() {
+      return (double) rawNanos / bulkNanos;
+    }
+
+    /** Sequential throughput of the path partnner takes at this size over raw TCP throughput. */
+    public double runtimeRatio() {
+      return path == TransferPath.BULK ? bulkRatio() : ratio();
+    }
+
     /** Pipelined Artery throughput, MB per second. */
     public double arteryBatchMBps() {
       return megabytesPerSecond(tensorBytes * inFlight, arteryBatchNanos);
+    }
+
+    /** Pipelined bulk-lane throughput, MB per second. */
+    public double bulkBatchMBps() {
+      return megabytesPerSecond(tensorBytes * inFlight, bulkBatchNanos);
     }
 
     /** Pipelined raw TCP throughput, MB per second. */
     public double rawBatchMBps() {
       return megabytesPerSecond(tensorBytes * inFlight, rawBatchNanos);
     }
-
-    /** Pipelined Artery throughput over pipelined raw TCP throughput. */
-    public double batchRatio() {
-      return (double) rawBatchNanos / arteryBatchNanos;
-    }
   }
 
-  /** Every size, how long the cluster took to form, and the garbage collections during the measurement. */
-  public record Result(List<SizeResult> sizes, long formationNanos, long collections, long collectionMillis) {
+  /**
+   * Every size, the bulk lane's threshold, how long the cluster took to form, and the garbage collections during
+   * the measurement.
+   */
+  public record Result(List<SizeResult> sizes, long bulkThreshold, long formationNanos, long collections,
+      long collectionMillis) {
     public Result {
       sizes = List.copyOf(sizes);
+    }
+
+    /** The smallest sequential ratio of the path partnner takes, over the sizes: what the last line reports. */
+    public double smallestRuntimeRatio() {
+      return sizes.stream().mapToDouble(SizeResult::runtimeRatio).min().orElseThrow();
     }
 
     /** The smallest sequential bulk-lane/raw throughput ratio over the sizes. */
@@ -186,70 +210,84 @@ public final class TransferBench {
    */
   public static Result run(Settings settings, Config config, Consumer<SizeResult> onSize) {
     check(settings, config);
+    long threshold = PartnnerSettings.fromConfig(config).bulk().threshold();
     int maxMessage = Math.toIntExact(settings.sizes().stream().mapToLong(Long::longValue).max().orElseThrow());
     try (ArteryPair artery = ArteryPair.start(config, settings.timeout());
         RawTcpLink raw = RawTcpLink.open(settings.timeout(), maxMessage)) {
       Random random = new Random(settings.seed());
       long collections = collections();
       long collectionMillis = collectionMillis();
+      warmUp(artery, raw, floatBytes(Math.toIntExact(settings.sizes().get(0) / 4), random), settings.warmUpTime());
       List<SizeResult> results = new ArrayList<>();
       for (long size : settings.sizes()) {
-        SizeResult result = measure(artery, raw, floatBytes(Math.toIntExact(size / 4), random), settings);
+        SizeResult result = measure(artery, raw, floatBytes(Math.toIntExact(size / 4), random), threshold, settings);
         results.add(result);
         onSize.accept(result);
       }
-      return new Result(results, artery.formationNanos(), collections() - collections,
+      return new Result(results, threshold, artery.formationNanos(), collections() - collections,
           collectionMillis() - collectionMillis);
     } catch (IOException failure) {
       throw new UncheckedIOException("the raw TCP link failed: " + failure.getMessage(), failure);
     }
   }
 
-  private static SizeResult measure(ArteryPair artery, RawTcpLink raw, byte[] payload, Settings settings)
-      throws IOException {
+  /** Round trips on every transport in turn for {@code time}. */
+  private static void warmUp(ArteryPair artery, RawTcpLink raw, byte[] payload, Duration time) throws IOException {
+    Map<String, EncodedTensor> inputs = Map.of("x", WireCodecs.byName("raw").encode(
+        Tensor.of(DataType.FLOAT32, List.of(1L, payload.length / 4L), ByteBuffer.wrap(payload))));
+    long end = System.nanoTime() + time.toNanos();
+    while (System.nanoTime() < end) {
+      for (int transport = 0; transport < 3; transport++) {
+        once(transport, artery, raw, inputs, payload, 1);
+      }
+    }
+  }
+
+  /** The three transports in turn, their order rotating from one repeat to the next. */
+  private static SizeResult measure(ArteryPair artery, RawTcpLink raw, byte[] payload, long threshold,
+      Settings settings) throws IOException {
     Tensor tensor = Tensor.of(DataType.FLOAT32, List.of(1L, payload.length / 4L), ByteBuffer.wrap(payload));
     EncodedTensor encoded = WireCodecs.byName("raw").encode(tensor);
     Map<String, EncodedTensor> inputs = Map.of("x", encoded);
     int messageBytes = artery.messageBytes(inputs);
+    // The gateway's choice for a crossing of this size to an executor with a bulk lane.
+    TransferPath path = TransferPath.forBytes(encoded.encodedBytes(), threshold, true);
     for (int i = 0; i < settings.warmUp(); i++) {
       artery.roundTrips(inputs, 1);
       artery.bulkRoundTrips(inputs, 1);
       raw.roundTrips(payload, 1);
     }
-    long[] arteryTimes = new long[settings.repeats()];
-    long[] rawTimes = new long[settings.repeats()];
-    long[] bulkTimes = new long[settings.repeats()];
+    long[][] times = new long[3][settings.repeats()];
     for (int i = 0; i < settings.repeats(); i++) {
-      if (i % 2 == 0) {
-        arteryTimes[i] = artery.roundTrips(inputs, 1);
-        bulkTimes[i] = artery.bulkRoundTrips(inputs, 1);
-        rawTimes[i] = raw.roundTrips(payload, 1);
-      } else {
-        rawTimes[i] = raw.roundTrips(payload, 1);
-        bulkTimes[i] = artery.bulkRoundTrips(inputs, 1);
-        arteryTimes[i] = artery.roundTrips(inputs, 1);
+      for (int k = 0; k < 3; k++) {
+        int transport = (i + k) % 3;
+        times[transport][i] = once(transport, artery, raw, inputs, payload, 1);
       }
     }
     int inFlight = settings.inFlight();
     if (settings.warmUp() > 0) {
-      artery.roundTrips(inputs, inFlight);
-      raw.roundTrips(payload, inFlight);
-    }
-    long[] arteryBatches = new long[settings.batches()];
-    long[] rawBatches = new long[settings.batches()];
-    long[] bulkBatches = new long[settings.batches()];
-    for (int i = 0; i < settings.batches(); i++) {
-      bulkBatches[i] = artery.bulkRoundTrips(inputs, inFlight);
-      if (i % 2 == 0) {
-        arteryBatches[i] = artery.roundTrips(inputs, inFlight);
-        rawBatches[i] = raw.roundTrips(payload, inFlight);
-      } else {
-        rawBatches[i] = raw.roundTrips(payload, inFlight);
-        arteryBatches[i] = artery.roundTrips(inputs, inFlight);
+      for (int transport = 0; transport < 3; transport++) {
+        once(transport, artery, raw, inputs, payload, inFlight);
       }
     }
-    return new SizeResult(payload.length, messageBytes, median(arteryTimes), median(rawTimes), inFlight,
-        median(arteryBatches), median(rawBatches), median(bulkTimes), median(bulkBatches));
+    long[][] batches = new long[3][settings.batches()];
+    for (int i = 0; i < settings.batches(); i++) {
+      for (int k = 0; k < 3; k++) {
+        int transport = (i + k) % 3;
+        batches[transport][i] = once(transport, artery, raw, inputs, payload, inFlight);
+      }
+    }
+    return new SizeResult(payload.length, messageBytes, path, inFlight, median(times[ARTERY]), median(times[BULK]),
+        median(times[RAW]), median(batches[ARTERY]), median(batches[BULK]), median(batches[RAW]));
+  }
+
+  private static long once(int transport, ArteryPair artery, RawTcpLink raw, Map<String, EncodedTensor> inputs,
+      byte[] payload, int count) throws IOException {
+    return switch (transport) {
+      case ARTERY -> artery.roundTrips(inputs, count);
+      case BULK -> artery.bulkRoundTrips(inputs, count);
+      default -> raw.roundTrips(payload, count);
+    };
   }
 
   /** Little-endian float32 bytes of {@code count} values uniform in [-1, 1). */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** What {@link TransferBench#check} refuses before any node starts. */
 final class TransferBenchTest {
   private static TransferBench.Settings settings(List<Long> sizes, int inFlight) {
-    return new TransferBench.Settings(sizes, 0, 1, inFlight, 1, 1, Duration.ofSeconds(5));
+    return new TransferBench.Settings(sizes, 0, Duration.ZERO, 1, inFlight, 1, 1, Duration.ofSeconds(5));
   }
 
   @Test

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** {@code bench transfer} on tiny tensors: the table, the last-line contract and the frame-size refusal, not the speed. */
 final class BenchTransferCommandTest {
   private static final String NUMBER = "\\d+\\.\\d+|\\d+";
-  private static final String ROW = "(0\\.1|0\\.2) MB\\s+\\d+ \\|(\\s+(" + NUMBER + ")){5} \\|(\\s+(" + NUMBER + ")){3}";
+  private static final String ROW = "(0\\.1|0\\.2) MB\\s+\\d+ \\|(\\s+(" + NUMBER + ")){3} \\|(\\s+(" + NUMBER
+      + ")){2} \\| (artery|bulk)\\s+(" + NUMBER + ") \\|(\\s+(" + NUMBER + ")){3}";
 
   private record Outcome(int status, List<String> lines, String err) {}
 
@@ -27,8 +28,8 @@ final class BenchTransferCommandTest {
   @BeforeAll
   static void runTiny() {
     // Two nodes, two sizes of 0.1 and 0.2 MB, two timed round trips each: a few seconds in all.
-    tiny = run("bench", "transfer", "--sizes", "0.1,0.2", "--repeats", "2", "--warmup", "1", "--in-flight", "3",
-        "--seed", "7");
+    tiny = run("bench", "transfer", "--sizes", "0.1,0.2", "--repeats", "2", "--warmup", "1", "--warmup-seconds", "0.2",
+        "--in-flight", "3", "--seed", "7");
   }
 
   private static List<String[]> rows() {
@@ -43,22 +44,32 @@ final class BenchTransferCommandTest {
   }
 
   @Test
-  void tiny_printsOneRowPerSizeWithPositiveThroughputsForBothTransports() {
+  void tiny_printsOneRowPerSizeWithPositiveFiguresForEveryTransport() {
     assertThat(tiny.lines()).as(String.join("\n", tiny.lines())).filteredOn(line -> line.matches(ROW)).hasSize(2);
     for (String[] row : rows()) {
-      // size, MB, message B, artery ms, artery MB/s, raw ms, raw MB/s, ratio, artery MB/s, raw MB/s, ratio
+      // size, MB, message B, artery ms, bulk ms, raw ms, artery ratio, bulk ratio, path, ratio,
+      // then pipelined artery, bulk and raw MB/s
       assertThat(Long.parseLong(row[2])).as("message bytes").isGreaterThan(100_000);
-      for (int column = 3; column <= 10; column++) {
+      for (int column : new int[] {3, 4, 5, 6, 7, 9, 10, 11, 12}) {
         assertThat(Double.parseDouble(row[column])).as(String.join(" ", row) + ", column " + column).isPositive();
       }
     }
   }
 
   @Test
-  void tiny_lastLineIsTheContractAndTheSmallestSequentialRatio() {
+  void tiny_eachSizeTakesTheRuntimesPathForItsSize() {
+    // partnner.bulk.threshold is 256 KiB: 0.1 and 0.2 MB crossings go inside the Artery message.
+    for (String[] row : rows()) {
+      assertThat(row[8]).isEqualTo("artery");
+      assertThat(row[9]).isEqualTo(row[6]);
+    }
+  }
+
+  @Test
+  void tiny_lastLineIsTheContractAndTheSmallestSequentialRatioOfTheRuntimesPath() {
     String last = tiny.lines().get(tiny.lines().size() - 1);
     assertThat(last).matches("artery/raw throughput ratio \\d+\\.\\d{3}");
-    double smallest = rows().stream().mapToDouble(row -> Double.parseDouble(row[7])).min().orElseThrow();
+    double smallest = rows().stream().mapToDouble(row -> Double.parseDouble(row[9])).min().orElseThrow();
     assertThat(Double.parseDouble(last.substring(last.lastIndexOf(' ') + 1))).isEqualTo(smallest);
   }
 

@@ -70,9 +70,17 @@ public final class WorkQueue<J> {
     }
     busy = false;
     long service = ticker.nanos() - serviceStartNanos;
-    meanServiceNanos = Double.isNaN(meanServiceNanos) ? service : meanServiceNanos + weight * (service - meanServiceNanos);
+    meanServiceNanos = nextMean(meanServiceNanos, service, weight);
     served++;
     return service;
+  }
+
+  /**
+   * The mean after a service time of {@code serviceNanos}: {@code mean} moved by {@code weight} of the difference,
+   * or the service time itself when there was no mean yet (NaN).
+   */
+  public static double nextMean(double mean, long serviceNanos, double weight) {
+    return Double.isNaN(mean) ? serviceNanos : mean + weight * (serviceNanos - mean);
   }
 
   /** Jobs waiting or in service. */
@@ -83,6 +91,16 @@ public final class WorkQueue<J> {
   /** Mean recent service time; 0 before the first job. */
   public long meanServiceNanos() {
     return Double.isNaN(meanServiceNanos) ? 0 : Math.round(meanServiceNanos);
+  }
+
+  /** Mean recent service time; NaN before the first job. */
+  public double meanService() {
+    return meanServiceNanos;
+  }
+
+  /** Weight of the newest service time in the mean. */
+  public double weight() {
+    return weight;
   }
 
   public long served() {

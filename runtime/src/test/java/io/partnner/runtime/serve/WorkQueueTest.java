@@ -34,6 +34,15 @@ class WorkQueueTest {
   }
 
   @Test
+  void nextMean_isWhatFinishFoldsIn() {
+    assertThat(WorkQueue.nextMean(Double.NaN, 100, 0.5)).isEqualTo(100);
+    assertThat(WorkQueue.nextMean(100, 300, 0.5)).isEqualTo(200);
+    WorkQueue<String> queue = new WorkQueue<>(2, 0.25, new TestingTicker());
+    assertThat(queue.meanService()).isNaN();
+    assertThat(queue.weight()).isEqualTo(0.25);
+  }
+
+  @Test
   void rejectsBadSettings() {
     assertThatThrownBy(() -> new WorkQueue<String>(0, 0.5, new TestingTicker())).hasMessageContaining("capacity");
     assertThatThrownBy(() -> new WorkQueue<String>(1, 0, new TestingTicker())).hasMessageContaining("weight");

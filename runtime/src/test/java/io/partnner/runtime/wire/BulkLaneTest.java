@@ -3,68 +3,226 @@ package io.partnner.runtime.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.partnner.runtime.model.DataType;
 import io.partnner.runtime.tensor.Tensor;
-import io.partnner.runtime.time.TestingTicker;
+import io.partnner.runtime.time.Ticker;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class BulkLaneTest {
-  private final TestingTicker ticker = new TestingTicker();
+/** A bulk sender and receiver over loopback TCP. */
+final class BulkLaneTest {
+  private static final int MAX_TENSOR = 64 << 20;
 
-  private BulkServer server(long maxHeld) {
-    return new BulkServer("127.0.0.1", maxHeld, Duration.ofSeconds(60), ticker, new Random(7));
+  private static BulkReceiver receiver(long maxHeld, Duration frameTimeout) {
+    BulkInbox inbox = new BulkInbox(maxHeld, 64, Duration.ofSeconds(60), Duration.ofSeconds(30), Ticker.system());
+    return new BulkReceiver("127.0.0.1", 0, inbox, frameTimeout, MAX_TENSOR, 1L << 30);
+  }
+
+  private static BulkSender sender(long maxQueued, Duration timeout) {
+    return new BulkSender(maxQueued, timeout, timeout.multipliedBy(2), MAX_TENSOR, new Random(7), Ticker.system());
+  }
+
+  private static String failure(CompletableFuture<?> stage) throws InterruptedException {
+    try {
+      stage.get(30, TimeUnit.SECONDS);
+      throw new AssertionError("did not fail");
+    } catch (ExecutionException failed) {
+      assertThat(failed.getCause()).isInstanceOf(WireFormatException.class);
+      return failed.getCause().getMessage();
+    } catch (java.util.concurrent.TimeoutException late) {
+      throw new AssertionError("neither completed nor failed within 30 s", late);
+    }
+  }
+
+  private static byte[] frame(String token, Map<String, EncodedTensor> tensors) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BulkFrame.write(bytes, token, tensors, MAX_TENSOR);
+    return bytes.toByteArray();
   }
 
   @Test
-  void aBundleCrossesOnceUnderItsToken() {
-    Map<String, EncodedTensor> crossing = Map.of(
-        "h", WireCodecs.byName("raw").encode(Tensor.ofFloats(List.of(1L, 3L), new float[] {1, 2, 3})),
-        "g", WireCodecs.byName("float16").encode(Tensor.ofFloats(List.of(2L), new float[] {4, 5})));
-    try (BulkServer server = server(1 << 20); BulkClient client = new BulkClient(1 << 20, Duration.ofSeconds(5))) {
-      String token = server.offer(TensorBundle.toBytes(crossing));
-      assertThat(token).matches("[0-9a-f]{32}");
-      Map<String, EncodedTensor> back = TensorBundle.fromBytes(client.fetch(server.endpoint(), token));
-      assertThat(WireCodecs.decode(back.get("h")).toFloatArray()).containsExactly(1, 2, 3);
-      assertThat(WireCodecs.decode(back.get("g")).toFloatArray()).containsExactly(4, 5);
-      assertThat(server.heldBytes()).isZero();
-      // Once only; the same connection then serves the next token.
-      assertThatThrownBy(() -> client.fetch(server.endpoint(), token)).isInstanceOf(WireFormatException.class)
-          .hasMessageContaining("holds nothing under token " + token);
-      String second = server.offer(new byte[] {9});
-      assertThat(client.fetch(server.endpoint(), second)).containsExactly(9);
+  void send_tensorsOfEveryCodec_arriveWholeUnderTheirTokenOverOneKeptConnection() throws Exception {
+    Tensor big = TestingTensors.gaussian(List.of(1L, 8L, 256L, 256L), 1.0, 3);
+    Map<String, EncodedTensor> crossing = new LinkedHashMap<>();
+    crossing.put("big", WireCodecs.byName("raw").encode(big));
+    crossing.put("half", WireCodecs.byName("float16").encode(TestingTensors.gaussian(List.of(2L, 3L), 1.0, 4)));
+    crossing.put("q", WireCodecs.byName("int8-channel").encode(TestingTensors.gaussian(List.of(1L, 3L, 4L), 1.0, 5)));
+    crossing.put("ids", WireCodecs.byName("raw").encode(TestingTensors.random(DataType.INT64, List.of(5L), 6)));
+    crossing.put("empty", WireCodecs.byName("raw").encode(Tensor.ofFloats(List.of(0L), new float[0])));
+    try (BulkReceiver receiver = receiver(1 << 30, Duration.ofSeconds(10));
+        BulkSender sender = sender(1 << 30, Duration.ofSeconds(10))) {
+      sender.warm(receiver.endpoint());
+      for (int round = 0; round < 3; round++) {
+        String token = sender.newToken();
+        assertThat(token).matches("[0-9a-f]{32}");
+        CompletableFuture<BulkDelivery> claim = receiver.inbox().claim(token);
+        BulkExchange pushed = sender.send(receiver.endpoint(), token, crossing);
+        BulkDelivery delivery = claim.get(30, TimeUnit.SECONDS);
+        Map<String, EncodedTensor> back = delivery.tensors();
+        assertThat(back.keySet()).containsExactlyElementsOf(crossing.keySet());
+        for (String name : crossing.keySet()) {
+          EncodedTensor sent = crossing.get(name);
+          EncodedTensor got = back.get(name);
+          assertThat(got.codec()).isEqualTo(sent.codec());
+          assertThat(got.shape()).isEqualTo(sent.shape());
+          assertThat(got.scales()).containsExactly(sent.scales());
+          assertThat(got.zeroPoints()).containsExactly(sent.zeroPoints());
+          assertThat(got.error()).isEqualTo(sent.error());
+          assertThat(WireCodecs.decode(got).toByteArray()).isEqualTo(WireCodecs.decode(sent).toByteArray());
+        }
+        assertThat(pushed.acknowledged()).as("acknowledged only when the receiver says so").isNotDone();
+        delivery.acknowledge(round, 1000L + round);
+        assertThat(pushed.acknowledged().get(30, TimeUnit.SECONDS)).isEqualTo(new BulkAck(round, 1000L + round));
+        assertThat(pushed.replied()).isNotDone();
+        Map<String, EncodedTensor> answer = Map.of("y", crossing.get("half"), "big", crossing.get("big"));
+        delivery.reply(new byte[] {7, (byte) round}, answer);
+        BulkReply reply = pushed.replied().get(30, TimeUnit.SECONDS);
+        assertThat(reply.note()).containsExactly(7, round);
+        assertThat(reply.tensors().keySet()).containsExactlyElementsOf(answer.keySet());
+        assertThat(WireCodecs.decode(reply.tensors().get("big")).toByteArray()).isEqualTo(big.toByteArray());
+      }
+      assertThat(sender.queuedBytes()).isZero();
+      assertThat(receiver.inbox().heldBytes()).isZero();
     }
   }
 
   @Test
-  void expiredUnknownOversizedAndOverfullAreRefusedWithTheReason() {
-    try (BulkServer server = server(100); BulkClient client = new BulkClient(10, Duration.ofSeconds(5))) {
-      String old = server.offer(new byte[5]);
-      ticker.advance(Duration.ofSeconds(61));
-      assertThat(server.heldBytes()).isZero();
-      assertThatThrownBy(() -> client.fetch(server.endpoint(), old)).hasMessageContaining("expired");
-      String big = server.offer(new byte[50]);
-      assertThatThrownBy(() -> client.fetch(server.endpoint(), big)).hasMessageContaining("over the limit 10");
-      server.offer(new byte[60]);
-      assertThatThrownBy(() -> server.offer(new byte[60])).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("bulk lane is full");
-      assertThatThrownBy(() -> client.fetch(server.endpoint(), "xyz")).hasMessageContaining("not hex");
-      assertThatThrownBy(() -> client.fetch("127.0.0.1:1", "00".repeat(16))).isInstanceOf(WireFormatException.class)
-          .hasMessageContaining("bulk lane 127.0.0.1:1");
+  void receive_garbageTruncatedOrLyingStreams_failTheirClaimsNamingWhatAndWhy() throws Exception {
+    Map<String, EncodedTensor> one = Map.of("h", WireCodecs.byName("raw").encode(
+        Tensor.ofFloats(List.of(1L, 4L), new float[] {1, 2, 3, 4})));
+    try (BulkReceiver receiver = receiver(1 << 20, Duration.ofSeconds(10))) {
+      int port = Integer.parseInt(receiver.endpoint().substring(receiver.endpoint().lastIndexOf(':') + 1));
+
+      try (Socket garbage = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        garbage.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        garbage.setSoTimeout(30_000);
+        assertThat(garbage.getInputStream().read()).as("the receiver closes a stream that is not ours").isEqualTo(-1);
+      }
+
+      String truncatedToken = "11".repeat(16);
+      CompletableFuture<BulkDelivery> truncated = receiver.inbox().claim(truncatedToken);
+      byte[] whole = frame(truncatedToken, one);
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        socket.getOutputStream().write(Arrays.copyOf(whole, whole.length - 5));
+      }
+      assertThat(failure(truncated)).contains("ended in the middle of a frame");
+
+      String lyingToken = "22".repeat(16);
+      CompletableFuture<BulkDelivery> lying = receiver.inbox().claim(lyingToken);
+      byte[] bad = frame(lyingToken, one);
+      // The payload length, last in the header, now claims more than any tensor may carry.
+      int payloadLengthAt = bad.length - 16 - 1;
+      assertThat(bad[payloadLengthAt]).isEqualTo((byte) 16);
+      byte[] liar = new byte[bad.length + 4];
+      System.arraycopy(bad, 0, liar, 0, payloadLengthAt);
+      byte[] huge = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x07};
+      System.arraycopy(huge, 0, liar, payloadLengthAt, huge.length);
+      ByteBuffer.wrap(liar).putInt(4 + 16, ByteBuffer.wrap(bad).getInt(4 + 16) + 4);
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        OutputStream out = socket.getOutputStream();
+        out.write(liar, 0, payloadLengthAt + huge.length);
+        socket.setSoTimeout(30_000);
+        assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      }
+      assertThat(failure(lying)).isEqualTo("bulk lane " + receiver.endpoint()
+          + ": bulk frame tensor 'h' claims a payload of 1879048192 bytes, outside 0.." + MAX_TENSOR);
+      assertThat(receiver.inbox().heldBytes()).isZero();
     }
   }
 
   @Test
-  void aTruncatedOrLyingBundleIsRefused() {
-    byte[] good = TensorBundle.toBytes(Map.of("h", WireCodecs.byName("raw").encode(
-        Tensor.ofFloats(List.of(2L), new float[] {1, 2}))));
-    assertThatThrownBy(() -> TensorBundle.fromBytes(java.util.Arrays.copyOf(good, good.length - 3)))
-        .isInstanceOf(WireFormatException.class).hasMessageContaining("claims");
-    byte[] lying = good.clone();
-    java.nio.ByteBuffer.wrap(lying).putInt(0, 1_000_000);
-    assertThatThrownBy(() -> TensorBundle.fromBytes(lying)).hasMessageContaining("outside 0..65536");
-    assertThat(TensorBundle.fromBytes(TensorBundle.toBytes(Map.of()))).isEmpty();
+  void receive_overTheInboxLimit_refusesTheFrameAndKeepsTheConnection() throws Exception {
+    Map<String, EncodedTensor> big = Map.of("h", WireCodecs.byName("raw").encode(
+        Tensor.ofFloats(List.of(1L, 1000L), new float[1000])));
+    Map<String, EncodedTensor> small = Map.of("h", WireCodecs.byName("raw").encode(
+        Tensor.ofFloats(List.of(1L, 10L), new float[10])));
+    try (BulkReceiver receiver = receiver(1000, Duration.ofSeconds(10));
+        BulkSender sender = sender(1 << 20, Duration.ofSeconds(10))) {
+      String refused = sender.newToken();
+      CompletableFuture<BulkDelivery> claim = receiver.inbox().claim(refused);
+      sender.send(receiver.endpoint(), refused, big);
+      assertThat(failure(claim)).isEqualTo("bulk inbox is full: 0 bytes held, 4000 more would pass the limit of 1000 "
+          + "(partnner.bulk.max-held)");
+      String next = sender.newToken();
+      BulkExchange sent = sender.send(receiver.endpoint(), next, small);
+      BulkDelivery delivery = receiver.inbox().claim(next).get(30, TimeUnit.SECONDS);
+      assertThat(delivery.tensors().get("h").payloadBytes()).isEqualTo(40);
+      delivery.acknowledge(1, 2);
+      assertThat(sent.acknowledged().get(30, TimeUnit.SECONDS)).isEqualTo(new BulkAck(1, 2));
+    }
+  }
+
+  @Test
+  void send_toAPeerThatStopsReading_failsWithinTheTimeoutWithoutBlockingTheCaller() throws Exception {
+    Map<String, EncodedTensor> big = Map.of("h", WireCodecs.byName("raw").encode(
+        Tensor.ofFloats(List.of(1L, 8_000_000L), new float[8_000_000])));
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        BulkSender sender = sender(1L << 30, Duration.ofMillis(500))) {
+      silent.setReceiveBufferSize(4096);
+      String endpoint = "127.0.0.1:" + silent.getLocalPort();
+      long start = System.nanoTime();
+      BulkExchange stuck = sender.send(endpoint, sender.newToken(), big);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
+      assertThat(failure(stuck.replied())).isEqualTo(failure(stuck.acknowledged()));
+      assertThat(failure(stuck.acknowledged())).isEqualTo("bulk lane to " + endpoint
+          + ": no progress for 500 ms; the connection was closed");
+      assertThat(sender.queuedBytes()).isZero();
+    }
+  }
+
+  @Test
+  void send_unacknowledgedOrCutOff_failsNamingThePeerAndTheReason() throws Exception {
+    Map<String, EncodedTensor> tensor = Map.of("h", WireCodecs.byName("raw").encode(
+        Tensor.ofFloats(List.of(1L, 100L), new float[100])));
+    try (BulkReceiver receiver = receiver(1 << 20, Duration.ofSeconds(10));
+        BulkSender sender = sender(1 << 20, Duration.ofMillis(300))) {
+      String token = sender.newToken();
+      BulkExchange ignored = sender.send(receiver.endpoint(), token, tensor);
+      assertThat(receiver.inbox().claim(token).get(30, TimeUnit.SECONDS).tensors()).containsKey("h");
+      assertThat(failure(ignored.acknowledged())).isEqualTo("bulk lane to " + receiver.endpoint()
+          + ": no acknowledgement of token " + token + " within 300 ms");
+      String unanswered = sender.newToken();
+      BulkExchange acknowledgedOnly = sender.send(receiver.endpoint(), unanswered, tensor);
+      receiver.inbox().claim(unanswered).get(30, TimeUnit.SECONDS).acknowledge(0, 0);
+      acknowledgedOnly.acknowledged().get(30, TimeUnit.SECONDS);
+      assertThat(failure(acknowledgedOnly.replied())).isEqualTo("bulk lane to " + receiver.endpoint()
+          + ": no reply under token " + unanswered + " within 600 ms");
+      BulkExchange cutOff = sender.send(receiver.endpoint(), sender.newToken(), tensor);
+      receiver.close();
+      assertThat(failure(cutOff.replied())).startsWith("bulk lane to " + receiver.endpoint() + ": ");
+    }
+  }
+
+  @Test
+  void send_overTheQueueLimitOrToNobody_failsNamingThePeer() throws Exception {
+    Map<String, EncodedTensor> tensor = Map.of("h", WireCodecs.byName("raw").encode(
+        Tensor.ofFloats(List.of(1L, 100L), new float[100])));
+    try (BulkSender sender = sender(100, Duration.ofSeconds(5))) {
+      assertThat(failure(sender.send("127.0.0.1:9", sender.newToken(), tensor).acknowledged())).isEqualTo(
+          "bulk lane to 127.0.0.1:9 is full: 0 bytes queued, 400 more would pass the limit of 100 (partnner.bulk.max-held)");
+    }
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        BulkSender sender = sender(1 << 20, Duration.ofSeconds(5))) {
+      String endpoint = "127.0.0.1:" + closed.getLocalPort();
+      closed.close();
+      assertThat(failure(sender.send(endpoint, sender.newToken(), tensor).replied()))
+          .startsWith("bulk lane to " + endpoint + ": cannot connect: ");
+      assertThatThrownBy(() -> sender.send("nowhere", "00".repeat(16), tensor).acknowledged().get(30, TimeUnit.SECONDS))
+          .hasRootCauseMessage("bulk endpoint 'nowhere' is not host:port");
+    }
   }
 }
