@@ -6,6 +6,7 @@ import io.partnner.runtime.plan.Observation;
 import io.partnner.runtime.plan.Plan;
 import io.partnner.runtime.plan.PlanChange;
 import io.partnner.runtime.plan.PlannerStats;
+import io.partnner.runtime.plan.Prediction;
 import io.partnner.runtime.time.Ticker;
 import java.util.ArrayList;
 import io.partnner.runtime.plan.Strategy;
@@ -58,6 +59,8 @@ public final class Partitioner extends AbstractBehavior<Partitioner.Command> {
   private final Ticker ticker;
   private final List<PlanChange> changes = new ArrayList<>();
   private final List<ActorRef<EdgeGateway.Command>> gateways = new ArrayList<>();
+  private Optional<Prediction> published = Optional.empty();
+  private Plan publishedFor;
 
   /**
    * A partitioner around the strategy that {@code plannerFactory} builds with the listener it is given: partnner's
@@ -87,7 +90,12 @@ public final class Partitioner extends AbstractBehavior<Partitioner.Command> {
         .onMessage(Observe.class, this::onObserve)
         .onMessage(Subscribe.class, subscribe -> {
           gateways.add(subscribe.gateway());
-          subscribe.gateway().tell(new EdgeGateway.PlanChanged(current(), "start"));
+          Optional<Prediction> expected = predicted(current());
+          if (!down) {
+            published = expected;
+            publishedFor = current();
+          }
+          subscribe.gateway().tell(new EdgeGateway.PlanChanged(current(), expected, "start"));
           return this;
         })
         .onMessage(PathDown.class, pathDown -> {
@@ -95,7 +103,8 @@ public final class Partitioner extends AbstractBehavior<Partitioner.Command> {
             down = true;
             getContext().getLog().warn("partitioner: the cloud path is down ({}); edge-only until a transfer completes",
                 pathDown.reason());
-            gateways.forEach(gateway -> gateway.tell(new EdgeGateway.PlanChanged(edgeOnly, "PATH_DOWN")));
+            gateways.forEach(gateway -> gateway.tell(new EdgeGateway.PlanChanged(edgeOnly, Optional.empty(),
+                "PATH_DOWN")));
           }
           return this;
         })
@@ -121,12 +130,17 @@ public final class Partitioner extends AbstractBehavior<Partitioner.Command> {
     if (down && observation instanceof Observation.TransferTimed) {
       down = false;
       getContext().getLog().info("partitioner: a transfer completed, the cloud path is back; plan {}", current());
-      gateways.forEach(gateway -> gateway.tell(new EdgeGateway.PlanChanged(current(), "PATH_BACK")));
+      gateways.forEach(gateway -> gateway.tell(new EdgeGateway.PlanChanged(current(), predicted(current()),
+          "PATH_BACK")));
+    }
+    if (!down) {
+      publishPredictionIfMoved();
     }
     if (!down && observation instanceof Observation.RequestCompleted && planner instanceof PartnnerPlanner) {
       Plan next = planner.plan(ticker.nanos());
       if (!next.equals(current())) {
-        gateways.forEach(gateway -> gateway.tell(new EdgeGateway.ExploreOnce(next)));
+        Optional<Prediction> expected = predicted(next);
+        gateways.forEach(gateway -> gateway.tell(new EdgeGateway.ExploreOnce(next, expected)));
       }
     }
     return this;
@@ -137,7 +151,32 @@ public final class Partitioner extends AbstractBehavior<Partitioner.Command> {
     getContext().getLog().info("partitioner: plan {} -> {} on {} (predicted {} ms)", change.from(), change.to(),
         change.trigger(), String.format(java.util.Locale.ROOT, "%.2f", change.toPredicted().totalNanos() / 1e6));
     if (!down) {
-      gateways.forEach(gateway -> gateway.tell(new EdgeGateway.PlanChanged(change.to(), change.trigger().name())));
+      Optional<Prediction> expected = predicted(change.to());
+      published = expected;
+      publishedFor = change.to();
+      gateways.forEach(gateway -> gateway.tell(new EdgeGateway.PlanChanged(change.to(), expected,
+          change.trigger().name())));
     }
+  }
+
+  private Optional<Prediction> predicted(Plan plan) {
+    return plan.equals(edgeOnly) ? Optional.empty() : planner.predicted(plan);
+  }
+
+  /**
+   * Tells the gateways when the expectation of the plan in force moved by more than a tenth since they were
+   * last told: their cloud deadlines follow it, and a stale one would give up too early or wait too long.
+   */
+  private void publishPredictionIfMoved() {
+    Plan plan = current();
+    Optional<Prediction> expected = predicted(plan);
+    if (expected.isEmpty() || plan.equals(publishedFor) && published.isPresent()
+        && Math.abs(expected.get().latency().totalNanos() - published.get().latency().totalNanos())
+            <= 0.1 * published.get().latency().totalNanos()) {
+      return;
+    }
+    published = expected;
+    publishedFor = plan;
+    gateways.forEach(gateway -> gateway.tell(new EdgeGateway.Predicted(plan, expected)));
   }
 }

@@ -69,4 +69,57 @@ class PartitionerTest {
     assertThat(answer.stats()).isPresent();
     assertThat(answer.plan().cut()).isBetween(0, 3);
   }
+
+  /** A strategy that keeps one cloud plan and expects of it what the test says. */
+  private static final class ExpectingStrategy implements io.partnner.runtime.plan.Strategy {
+    volatile double cloudNanos = 100e6;
+
+    @Override
+    public String name() {
+      return "expecting";
+    }
+
+    @Override
+    public Plan plan(long nowNanos) {
+      return new Plan(1, CodecSizes.RAW);
+    }
+
+    @Override
+    public void observe(Observation observation) {}
+
+    @Override
+    public java.util.Optional<io.partnner.runtime.plan.Prediction> predicted(Plan plan) {
+      return java.util.Optional.of(new io.partnner.runtime.plan.Prediction(
+          new io.partnner.runtime.plan.LatencyBreakdown(0, 0, 0, 0, 0, cloudNanos, 0, 0), 10e6));
+    }
+  }
+
+  @Test
+  void thePredictionTravelsWithThePlan_andAgainWhenItMovesByMoreThanATenth_butNotForEdgeOnly() {
+    ExpectingStrategy strategy = new ExpectingStrategy();
+    ActorRef<Partitioner.Command> partitioner = testKit.spawn(Partitioner.create(listener -> strategy, EDGE_ONLY,
+        Ticker.system()));
+    TestProbe<EdgeGateway.Command> gateway = testKit.createTestProbe();
+    partitioner.tell(new Partitioner.Subscribe(gateway.getRef()));
+    EdgeGateway.PlanChanged start = planChanged(gateway);
+    assertThat(start.predicted()).get().extracting(p -> p.latency().cloudNanos()).isEqualTo(100e6);
+    long now = System.nanoTime();
+    Observation anything = new Observation.LoadReported("c1", 0, 1_000_000, now);
+
+    partitioner.tell(new Partitioner.Observe(anything));
+    gateway.expectNoMessage(java.time.Duration.ofMillis(100));
+    strategy.cloudNanos = 105e6;
+    partitioner.tell(new Partitioner.Observe(anything));
+    gateway.expectNoMessage(java.time.Duration.ofMillis(100));
+    strategy.cloudNanos = 150e6;
+    partitioner.tell(new Partitioner.Observe(anything));
+    assertThat(gateway.expectMessageClass(EdgeGateway.Predicted.class).predicted())
+        .get().extracting(p -> p.latency().cloudNanos()).isEqualTo(150e6);
+
+    partitioner.tell(new Partitioner.PathDown("no answer"));
+    assertThat(planChanged(gateway).predicted()).isEmpty();
+    strategy.cloudNanos = 500e6;
+    partitioner.tell(new Partitioner.Observe(anything));
+    gateway.expectNoMessage(java.time.Duration.ofMillis(100));
+  }
 }

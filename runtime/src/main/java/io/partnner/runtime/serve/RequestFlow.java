@@ -258,10 +258,12 @@ public final class RequestFlow<R> {
     answer(request, result, executorId, request.cloudLatency(nowNanos, queueNanos, serviceNanos), nowNanos);
   }
 
-  /** A cloud executor refused or failed a request it holds: another executor, or the edge. */
+  /**
+   * The executor holding a request refused or failed it, or its transfer broke ({@code reason} says which):
+   * another executor, or the edge.
+   */
   public void cloudFailed(long requestId, String executorId, String reason, long nowNanos) {
-    held(requestId, executorId).ifPresent(request ->
-        fallBack(request, "executor " + executorId + " refused: " + reason, true, nowNanos));
+    held(requestId, executorId).ifPresent(request -> fallBack(request, reason, true, nowNanos));
   }
 
   /** The cloud executors reachable now; requests held by one that is gone fall back. */

@@ -177,7 +177,7 @@ final class RequestFlowTest {
     assertThat(actions.log.subList(2, actions.log.size()))
         .containsExactly("fell back 1", "left 1", "cloud 1 " + second + " [h]");
     // The second executor refuses: two attempts used, so the edge finishes from the kept crossing tensor.
-    flow.cloudFailed(1, second, "queue full", 400);
+    flow.cloudFailed(1, second, "executor " + second + " refused: queue full", 400);
     assertThat(actions.log.subList(5, actions.log.size())).containsExactly("fell back 1", "left 1", "edge 1 1..2 [h]");
     // A late answer of the first executor is ignored; the edge's answer is the one.
     flow.cloudDone(1, first, 1, raw("y", 9, 9), List.of(), 0, 0, 450);
