@@ -58,10 +58,10 @@ final class BenchTransferCommandTest {
 
   @Test
   void tiny_eachSizeTakesTheRuntimesPathForItsSize() {
-    // partnner.bulk.threshold is 256 KiB: 0.1 and 0.2 MB crossings go inside the Artery message.
+    // partnner.bulk.threshold is 1 KiB: 0.1 and 0.2 MB crossings go on the bulk lane.
     for (String[] row : rows()) {
-      assertThat(row[8]).isEqualTo("artery");
-      assertThat(row[9]).isEqualTo(row[6]);
+      assertThat(row[8]).isEqualTo("bulk");
+      assertThat(row[9]).isEqualTo(row[7]);
     }
   }
 

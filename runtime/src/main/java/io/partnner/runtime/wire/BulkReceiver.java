@@ -198,6 +198,10 @@ public final class BulkReceiver implements AutoCloseable {
             write.to(out);
             out.flush();
           } catch (IOException | RuntimeException broken) {
+            if (!closed && !socket.isClosed()) {
+              LOG.log(System.Logger.Level.WARNING, "bulk lane " + endpoint + ": closed the connection to "
+                  + socket.getRemoteSocketAddress() + ", an answer could not be written: " + broken);
+            }
             closeQuietly(socket);
           } finally {
             stall.cancel(false);
