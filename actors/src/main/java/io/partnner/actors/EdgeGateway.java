@@ -48,9 +48,12 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * growing heap) and the plan in force, which the partitioner changes by {@link PlanChanged}; requests never
  * wait on the partitioner. A request runs its head on the edge executor, goes up the link to the cloud
  * executor with the smallest expected completion time ({@link ExecutorChooser}), and is answered exactly
- * once: by the cloud's result, or, when that executor leaves, becomes unreachable, refuses, drops the message
- * or misses the deadline, by another executor or the edge itself from the crossing tensors it kept. Offers
- * the model to every cloud host that appears, so cloud nodes need no files.
+ * once: by the cloud's result, or, when that executor leaves, becomes unreachable, refuses, drops the message,
+ * loses its bulk lane connection or misses the deadline, by another executor or the edge itself from the
+ * crossing tensors it kept. Crossings of {@code partnner.bulk.threshold} bytes or more travel on the bulk lane
+ * ({@link TransferPath}): pushed to the executor's node beside a small request over Artery, acknowledged and
+ * answered on the same connection. Offers the model to every cloud host that appears, so cloud nodes need no
+ * files.
  */
 public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   /** What the gateway is told. */
@@ -71,7 +74,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   /** Report counts. */
   public record GetStats(ActorRef<Stats> replyTo) implements Command {}
 
-  /** What the gateway has done so far. */
+  /** What the gateway has done so far; {@code bulkLanes}: cloud executors whose bulk lane it knows. */
   public record Stats(long admitted, long rejected, long answered, long failed, long fallbacks, long lateReplies,
       int inFlight, Map<String, Long> assigned, int executors, List<ExecutorLoad> loads, long bulkSent,
       int bulkLanes) implements LocalMessage {}
