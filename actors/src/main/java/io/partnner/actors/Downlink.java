@@ -6,9 +6,10 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Where cloud replies arrive on the edge: each is passed through the emulated link's downlink (held until
- * its bytes would have arrived) and then to the gateway. A large-message destination in the config, since
- * results and probe payloads can be big.
+ * Where cloud replies that come through Artery arrive on the edge: each is passed through the emulated link's
+ * downlink (held until its bytes would have arrived) and then to the gateway. A large-message destination in the
+ * config, since results and probe payloads can be big. Answers to requests sent on the bulk lane come back on the
+ * lane instead, and the gateway passes them through the same emulated downlink.
  */
 final class Downlink {
   /** Bytes of a reply's envelope apart from its tensors: ids, names, times. */

@@ -42,8 +42,10 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * The edge's front door. Owns the {@link RequestFlow} (bounded admission, the plan in force, routing to the
  * cloud executor with the smallest expected completion time ({@link ExecutorChooser}), falling back, exactly
  * one answer per request) and turns its decisions into messages and the replies back into calls on it. The
- * partitioner changes the plan by {@link PlanChanged}; requests never wait on the partitioner. Offers the
- * model to every cloud host that appears, so cloud nodes need no files.
+ * partitioner changes the plan by {@link PlanChanged}; requests never wait on the partitioner. Crossings of
+ * {@code partnner.bulk.threshold} bytes or more travel on the bulk lane ({@link TransferPath}): pushed to the
+ * executor's node beside a small request over Artery, acknowledged and answered on the same connection.
+ * Offers the model to every cloud host that appears, so cloud nodes need no files.
  */
 public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   /** What the gateway is told. */
@@ -70,7 +72,7 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
   /** Report counts. */
   public record GetStats(ActorRef<Stats> replyTo) implements Command {}
 
-  /** What the gateway has done so far. */
+  /** What the gateway has done so far; {@code bulkLanes}: cloud executors whose bulk lane it knows. */
   public record Stats(long admitted, long rejected, long answered, long failed, long fallbacks, long lateReplies,
       int inFlight, Map<String, Long> assigned, int executors, List<ExecutorLoad> loads, long bulkSent,
       int bulkLanes) implements LocalMessage {}
