@@ -143,7 +143,8 @@ public final class PartnnerNode {
     try {
       BulkInbox inbox = new BulkInbox(lanes.maxHeld(), BULK_ENTRIES, lanes.ttl(), lanes.timeout(), ticker);
       BulkReceiver receiver = new BulkReceiver(settings.host(), lanes.port(), inbox, lanes.timeout(),
-          (int) lanes.maxTensorBytes(), lanes.maxHeld());
+          (int) lanes.maxTensorBytes(), lanes.maxHeld(),
+          new io.partnner.runtime.wire.ReceiveBuffers(lanes.receiveBufferBytes()));
       log.info("cloud: bulk lane listening on {}", receiver.endpoint());
       return Optional.of(receiver);
     } catch (java.io.UncheckedIOException cannotListen) {

@@ -72,7 +72,7 @@ public record PartnnerSettings(
         executor,
         new BulkSettings(p.getBoolean("bulk.enabled") ? p.getBytes("bulk.threshold") : -1, p.getInt("bulk.port"),
             p.getDuration("bulk.ttl"), p.getBytes("bulk.max-held"), p.getDuration("bulk.timeout"),
-            p.getBytes("wire.max-tensor-bytes")),
+            p.getBytes("wire.max-tensor-bytes"), p.getBytes("wire.receive-buffer-bytes")),
         config.getString("pekko.remote.artery.canonical.hostname"),
         plan.getString("strategy"),
         planner);
@@ -105,9 +105,11 @@ public record PartnnerSettings(
    * @param maxHeld most bytes a cloud node holds, and an edge queues for sending, at once
    * @param timeout longest connect, gap in a frame's bytes, or wait of a request for its tensors
    * @param maxTensorBytes largest tensor a frame may carry ({@code partnner.wire.max-tensor-bytes})
+   * @param receiveBufferBytes idle arrays a cloud node keeps for received payloads
+   *     ({@code partnner.wire.receive-buffer-bytes})
    */
   public record BulkSettings(long threshold, int port, Duration ttl, long maxHeld, Duration timeout,
-      long maxTensorBytes) {
+      long maxTensorBytes, long receiveBufferBytes) {
     public BulkSettings {
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("partnner.bulk.port must be in 0..65535, got " + port);
@@ -116,6 +118,10 @@ public record PartnnerSettings(
       positive("partnner.bulk.timeout", timeout);
       if (maxHeld < 1) {
         throw new IllegalArgumentException("partnner.bulk.max-held must be at least 1 byte, got " + maxHeld);
+      }
+      if (receiveBufferBytes < 0) {
+        throw new IllegalArgumentException("partnner.wire.receive-buffer-bytes must not be negative, got "
+            + receiveBufferBytes);
       }
       if (maxTensorBytes < 1 || maxTensorBytes > Integer.MAX_VALUE - 64) {
         throw new IllegalArgumentException("partnner.wire.max-tensor-bytes must be in 1.." + (Integer.MAX_VALUE - 64)

@@ -201,7 +201,7 @@ final class BulkFrame {
     byte[] note = new byte[noteLength];
     in.readFully(note);
     Header header = readHeader(in, maxTensorBytes, maxFrameBytes);
-    return new Reply(token, new BulkReply(note, readPayloads(in, header)));
+    return new Reply(token, new BulkReply(note, readPayloads(in, header, ReceiveBuffers.none())));
   }
 
   private static String readToken(DataInputStream in) throws IOException {
@@ -306,15 +306,19 @@ final class BulkFrame {
    * @throws WireFormatException when a tensor's payload does not fit its header (size for the codec)
    * @throws IOException when the stream fails or ends before the payloads do
    */
-  static Map<String, EncodedTensor> readPayloads(DataInputStream in, Header header) throws IOException {
+  static Map<String, EncodedTensor> readPayloads(DataInputStream in, Header header, ReceiveBuffers receiveBuffers)
+      throws IOException {
     Map<String, EncodedTensor> tensors = new LinkedHashMap<>();
     for (Entry entry : header.entries()) {
-      byte[] bytes = new byte[entry.payloadBytes()];
-      in.readFully(bytes);
-      Tensor payload = Tensor.of(DataType.UINT8, List.of((long) bytes.length), ByteBuffer.wrap(bytes));
+      int length = entry.payloadBytes();
+      // A pooled array when the receiver gives arrays back after use (the executor does, after its run).
+      byte[] leased = receiveBuffers.take(length);
+      byte[] bytes = leased != null ? leased : new byte[length];
+      in.readFully(bytes, 0, length);
+      Tensor payload = Tensor.of(DataType.UINT8, List.of((long) length), ByteBuffer.wrap(bytes, 0, length));
       try {
         tensors.put(entry.name(), EncodedTensor.create(entry.codec(), entry.dataType(), entry.shape(), entry.scales(),
-            entry.zeroPoints(), payload, entry.error()));
+            entry.zeroPoints(), payload, entry.error(), leased != null ? receiveBuffers : null, leased));
       } catch (IllegalArgumentException inconsistent) {
         throw new WireFormatException("bulk frame tensor '" + entry.name() + "': " + inconsistent.getMessage(),
             inconsistent);

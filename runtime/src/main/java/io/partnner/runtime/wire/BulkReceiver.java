@@ -37,6 +37,7 @@ public final class BulkReceiver implements AutoCloseable {
 
   private final ServerSocket server;
   private final String endpoint;
+  private final ReceiveBuffers receiveBuffers;
   private final BulkInbox inbox;
   private final int frameTimeoutMillis;
   private final int maxTensorBytes;
@@ -55,7 +56,17 @@ public final class BulkReceiver implements AutoCloseable {
    */
   public BulkReceiver(String host, int port, BulkInbox inbox, Duration frameTimeout, int maxTensorBytes,
       long maxFrameBytes) {
+    this(host, port, inbox, frameTimeout, maxTensorBytes, maxFrameBytes, ReceiveBuffers.none());
+  }
+
+  /**
+   * As the other constructor, reading payloads into arrays from {@code receiveBuffers}, which the executor
+   * gives back after its run ({@link EncodedTensor#release}).
+   */
+  public BulkReceiver(String host, int port, BulkInbox inbox, Duration frameTimeout, int maxTensorBytes,
+      long maxFrameBytes, ReceiveBuffers receiveBuffers) {
     this.inbox = Objects.requireNonNull(inbox, "inbox");
+    this.receiveBuffers = Objects.requireNonNull(receiveBuffers, "receiveBuffers");
     this.frameTimeoutMillis = Math.toIntExact(Math.max(1, frameTimeout.toMillis()));
     this.maxTensorBytes = maxTensorBytes;
     this.maxFrameBytes = maxFrameBytes;
@@ -142,7 +153,7 @@ public final class BulkReceiver implements AutoCloseable {
         }
         Map<String, EncodedTensor> tensors;
         try {
-          tensors = BulkFrame.readPayloads(in, header);
+          tensors = BulkFrame.readPayloads(in, header, receiveBuffers);
         } catch (IOException | RuntimeException broken) {
           inbox.failed(token, reason(peer, broken));
           token = null;

@@ -101,6 +101,27 @@ final class BulkLaneTest {
   }
 
   @Test
+  void receive_withAPool_readsPayloadsIntoArraysTheReceiverGivesBack_andTheNextFrameReusesThem() throws Exception {
+    ReceiveBuffers pool = new ReceiveBuffers(1 << 24);
+    Tensor tensor = TestingTensors.gaussian(List.of(1L, 64L, 32L, 32L), 1.0, 8);
+    Map<String, EncodedTensor> crossing = Map.of("h", WireCodecs.byName("raw").encode(tensor));
+    BulkInbox inbox = new BulkInbox(1 << 30, 64, Duration.ofSeconds(60), Duration.ofSeconds(30), Ticker.system());
+    try (BulkReceiver receiver = new BulkReceiver("127.0.0.1", 0, inbox, Duration.ofSeconds(10), MAX_TENSOR, 1L << 30,
+        pool); BulkSender sender = sender(1 << 30, Duration.ofSeconds(10))) {
+      for (int round = 0; round < 3; round++) {
+        String token = sender.newToken();
+        CompletableFuture<BulkDelivery> claim = receiver.inbox().claim(token);
+        sender.send(receiver.endpoint(), token, crossing);
+        EncodedTensor got = claim.get(30, TimeUnit.SECONDS).tensors().get("h");
+        assertThat(WireCodecs.decode(got).toByteArray()).isEqualTo(tensor.toByteArray());
+        assertThat(got.release(List.of())).as("round " + round).isTrue();
+      }
+    }
+    assertThat(pool.allocatedCount()).isEqualTo(1);
+    assertThat(pool.reusedCount()).isEqualTo(2);
+  }
+
+  @Test
   void receive_garbageTruncatedOrLyingStreams_failTheirClaimsNamingWhatAndWhy() throws Exception {
     Map<String, EncodedTensor> one = Map.of("h", WireCodecs.byName("raw").encode(
         Tensor.ofFloats(List.of(1L, 4L), new float[] {1, 2, 3, 4})));
