@@ -93,7 +93,9 @@ public final class RequestFlow<R> {
   private final Actions<R> actions;
   private final RequestTable<R> table;
   private final CloudDeadline deadline;
-  private final ExecutorChooser chooser = new ExecutorChooser();
+  // Long enough to bridge the cluster noticing a dead node (its failure detector takes seconds).
+  private static final long FAILURE_COOLDOWN_NANOS = 2_000_000_000L;
+  private final ExecutorChooser chooser = new ExecutorChooser(FAILURE_COOLDOWN_NANOS);
   // Requests that came before the first plan: served as soon as it arrives (bounded like the table).
   private final ArrayDeque<Waiting<R>> early = new ArrayDeque<>();
   private Set<String> executors = Set.of();
@@ -249,6 +251,7 @@ public final class RequestFlow<R> {
     }
     PendingRequest<R> request = held.get();
     chooser.done(executorId);
+    chooser.answered(executorId);
     actions.leftCloud(requestId);
     if (!blockNanos.isEmpty()) {
       actions.observe(new Observation.BlocksTimed(Side.CLOUD, fromCut, blockNanos, nowNanos));
@@ -324,7 +327,7 @@ public final class RequestFlow<R> {
   }
 
   private void sendToCloud(PendingRequest<R> request, String avoid, long nowNanos) {
-    Optional<String> chosen = chooser.choose();
+    Optional<String> chosen = chooser.choose(nowNanos);
     if (chosen.isEmpty() || chosen.get().equals(avoid) || request.cloudAttempts() >= settings.maxCloudAttempts()) {
       finishOnEdge(request, chosen.isEmpty() ? "no cloud executor available" : null, nowNanos);
       return;
@@ -362,6 +365,7 @@ public final class RequestFlow<R> {
     fallbacks++;
     actions.fellBack(request.id(), reason);
     chooser.done(executorId);
+    chooser.failed(executorId, nowNanos);
     actions.leftCloud(request.id());
     request.fellBack(reason, nowNanos);
     if (tryAnotherExecutor) {
