@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -104,17 +103,17 @@ public final class TransferBench {
       long bulkNanos, long rawNanos, long arteryBatchNanos, long bulkBatchNanos, long rawBatchNanos) {
     /** Sequential Artery throughput, MB (10^6 bytes) per second. */
     public double arteryMBps() {
-      return megabytesPerSecond(tensorBytes, arteryNanos);
+      return Measures.megabytesPerSecond(tensorBytes, arteryNanos);
     }
 
     /** Sequential bulk-lane throughput, MB per second. */
     public double bulkMBps() {
-      return megabytesPerSecond(tensorBytes, bulkNanos);
+      return Measures.megabytesPerSecond(tensorBytes, bulkNanos);
     }
 
     /** Sequential raw TCP throughput, MB per second. */
     public double rawMBps() {
-      return megabytesPerSecond(tensorBytes, rawNanos);
+      return Measures.megabytesPerSecond(tensorBytes, rawNanos);
     }
 
     /** Sequential Artery throughput over raw TCP throughput. */
@@ -134,17 +133,17 @@ public final class TransferBench {
 
     /** Pipelined Artery throughput, MB per second. */
     public double arteryBatchMBps() {
-      return megabytesPerSecond(tensorBytes * inFlight, arteryBatchNanos);
+      return Measures.megabytesPerSecond(tensorBytes * inFlight, arteryBatchNanos);
     }
 
     /** Pipelined bulk-lane throughput, MB per second. */
     public double bulkBatchMBps() {
-      return megabytesPerSecond(tensorBytes * inFlight, bulkBatchNanos);
+      return Measures.megabytesPerSecond(tensorBytes * inFlight, bulkBatchNanos);
     }
 
     /** Pipelined raw TCP throughput, MB per second. */
     public double rawBatchMBps() {
-      return megabytesPerSecond(tensorBytes * inFlight, rawBatchNanos);
+      return Measures.megabytesPerSecond(tensorBytes * inFlight, rawBatchNanos);
     }
   }
 
@@ -277,8 +276,8 @@ public final class TransferBench {
         batches[transport][i] = once(transport, artery, raw, inputs, payload, inFlight);
       }
     }
-    return new SizeResult(payload.length, messageBytes, path, inFlight, median(times[ARTERY]), median(times[BULK]),
-        median(times[RAW]), median(batches[ARTERY]), median(batches[BULK]), median(batches[RAW]));
+    return new SizeResult(payload.length, messageBytes, path, inFlight, Measures.median(times[ARTERY]), Measures.median(times[BULK]),
+        Measures.median(times[RAW]), Measures.median(batches[ARTERY]), Measures.median(batches[BULK]), Measures.median(batches[RAW]));
   }
 
   private static long once(int transport, ArteryPair artery, RawTcpLink raw, Map<String, EncodedTensor> inputs,
@@ -315,16 +314,6 @@ public final class TransferBench {
     return total;
   }
 
-  private static long median(long[] values) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int middle = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  }
-
-  private static double megabytesPerSecond(long bytes, long nanos) {
-    return bytes * 1e3 / Math.max(1, nanos);
-  }
 
   /** {@code bytes} in MB (10^6 bytes), without trailing zeros: 20 MB, 0.1 MB. */
   public static String megabytes(long bytes) {

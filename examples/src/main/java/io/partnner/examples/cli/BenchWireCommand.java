@@ -3,6 +3,7 @@ package io.partnner.examples.cli;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import io.partnner.examples.bench.Measures;
 import io.partnner.runtime.model.DataType;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.wire.EncodedTensor;
@@ -160,14 +161,14 @@ final class BenchWireCommand implements Callable<Integer> {
         }
       }
     }
-    long copyMedian = median(copy);
-    long raw = median(total[Path.RAW.ordinal()]);
-    long freshMedian = median(total[Path.FRESH.ordinal()]);
-    long direct = median(total[Path.DIRECT.ordinal()]);
-    return new SizeResult(runs, megabytesPerSecond(size, copyMedian), megabytesPerSecond(size, median(newCopy)),
-        megabytesPerSecond(size, median(serialize)), megabytesPerSecond(size, median(deserialize)),
-        megabytesPerSecond(size, raw), (double) copyMedian / raw, megabytesPerSecond(size, freshMedian),
-        (double) copyMedian / freshMedian, megabytesPerSecond(size, direct), (double) copyMedian / direct);
+    long copyMedian = Measures.median(copy);
+    long raw = Measures.median(total[Path.RAW.ordinal()]);
+    long freshMedian = Measures.median(total[Path.FRESH.ordinal()]);
+    long direct = Measures.median(total[Path.DIRECT.ordinal()]);
+    return new SizeResult(runs, Measures.megabytesPerSecond(size, copyMedian), Measures.megabytesPerSecond(size, Measures.median(newCopy)),
+        Measures.megabytesPerSecond(size, Measures.median(serialize)), Measures.megabytesPerSecond(size, Measures.median(deserialize)),
+        Measures.megabytesPerSecond(size, raw), (double) copyMedian / raw, Measures.megabytesPerSecond(size, freshMedian),
+        (double) copyMedian / freshMedian, Measures.megabytesPerSecond(size, direct), (double) copyMedian / direct);
   }
 
   /** The ways a tensor crosses in one repetition. */
@@ -294,8 +295,8 @@ final class BenchWireCommand implements Callable<Integer> {
       decode[i] = times[2];
       wire[i] = times[0] + times[1] + times[2];
     }
-    return new CodecResult(first, runs, megabytesPerSecond(size, median(encode)),
-        megabytesPerSecond(size, median(decode)), megabytesPerSecond(size, median(wire)));
+    return new CodecResult(first, runs, Measures.megabytesPerSecond(size, Measures.median(encode)),
+        Measures.megabytesPerSecond(size, Measures.median(decode)), Measures.megabytesPerSecond(size, Measures.median(wire)));
   }
 
   /** Times encode, serialize+deserialize of the encoding, and decode, into {@code times}. */
@@ -404,14 +405,4 @@ final class BenchWireCommand implements Callable<Integer> {
     return codec.lossy() ? String.format(Locale.ROOT, "%.2e", value) : "exact";
   }
 
-  private static long median(long[] values) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int middle = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  }
-
-  private static double megabytesPerSecond(long bytes, long nanos) {
-    return bytes * 1e3 / Math.max(1, nanos);
-  }
 }
