@@ -8,6 +8,7 @@ import io.partnner.models.PlainOrt;
 import io.partnner.runtime.model.CutPoint;
 import io.partnner.runtime.model.TensorSpec;
 import io.partnner.runtime.serve.InferenceResult;
+import io.partnner.runtime.serve.MeasuredLatency;
 import io.partnner.runtime.tensor.Tensor;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -107,6 +108,8 @@ final class BenchOverheadCommand implements Callable<Integer> {
 
     long[] plainSplit = new long[runs];
     long[] actorsSplit = new long[runs];
+    long[] plainHead = new long[runs];
+    List<MeasuredLatency> splitTerms = new java.util.ArrayList<>();
     List<String> crossing = cuts.get(split).crossing().stream().map(TensorSpec::name).toList();
     try (PlainOrt head = PlainOrt.open(analysed.segment(0, split), "the head", 0);
         PlainOrt tail = PlainOrt.open(analysed.segment(split, last), "the tail", 0);
@@ -115,8 +118,11 @@ final class BenchOverheadCommand implements Callable<Integer> {
       ActorSystem<?> cloud = Nodes.startCloud(edge.address(), Map.of());
       try {
         Nodes.awaitExecutors(edge, 1, Duration.ofMinutes(3));
+        long[] headNanos = new long[1];
         Timed plainRun = () -> {
+          long headStart = System.nanoTime();
           Map<String, Tensor> headOut = head.run(inputs);
+          headNanos[0] = System.nanoTime() - headStart;
           Map<String, Tensor> sent = new LinkedHashMap<>();
           for (String name : crossing) {
             sent.put(name, headOut.get(name));
@@ -135,7 +141,9 @@ final class BenchOverheadCommand implements Callable<Integer> {
           }
           if (i >= 0) {
             plainSplit[i] = plain;
+            plainHead[i] = headNanos[0];
             actorsSplit[i] = actors[0];
+            splitTerms.add(result.latency());
           }
         }
       } finally {
@@ -149,6 +157,8 @@ final class BenchOverheadCommand implements Callable<Integer> {
     row(out, "partnner edge-only (actors)", actorsWhole, x);
     row(out, "plain ORT head + socket + tail", plainSplit, 1);
     row(out, "partnner split at cut " + split + " (2 nodes)", actorsSplit, y);
+    out.printf(Locale.ROOT, "split, medians in ms: plain head %.2f, head + socket + tail %.2f; partnner %s%n",
+        median(plainHead) / 1e6, median(plainSplit) / 1e6, medianTerms(splitTerms));
     out.printf(Locale.ROOT, "overhead ratio edge-only %.3f, split %.3f%n", x, y);
     return 0;
   }
@@ -181,6 +191,20 @@ final class BenchOverheadCommand implements Callable<Integer> {
 
   private static com.typesafe.config.Config edgeConfig(String strategy) {
     return Nodes.edgeConfig(overrides(strategy));
+  }
+
+  /** Each term's median over the runs, as a latency. */
+  private static MeasuredLatency medianTerms(List<MeasuredLatency> terms) {
+    java.util.function.ToLongFunction<java.util.function.ToLongFunction<MeasuredLatency>> m =
+        term -> (long) median(terms.stream().mapToLong(term).toArray());
+    return new MeasuredLatency(m.applyAsLong(MeasuredLatency::edgeNanos),
+        m.applyAsLong(MeasuredLatency::encodeNanos),
+        m.applyAsLong(MeasuredLatency::linkUpNanos),
+        m.applyAsLong(MeasuredLatency::queueNanos),
+        m.applyAsLong(MeasuredLatency::cloudNanos),
+        m.applyAsLong(MeasuredLatency::linkDownNanos),
+        m.applyAsLong(MeasuredLatency::fallbackNanos),
+        m.applyAsLong(MeasuredLatency::totalNanos));
   }
 
   /** The single-tensor cut with the FLOPs share nearest one half. */
