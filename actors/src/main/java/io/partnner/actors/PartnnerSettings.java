@@ -56,7 +56,14 @@ public record PartnnerSettings(
         plan.getDouble("exploration-max-penalty"), d.staleAfter(), plan.getDouble("prior-uplink-mbps"),
         plan.getDouble("prior-downlink-mbps"), plan.getDuration("prior-rtt"), d.blockTimes(), d.flopsPrior(), d.link(),
         d.probes(), d.cloudLoad());
-    ExecutorSettings executor = ExecutorSettings.defaults().withIntraOpThreads(p.getInt("executor.intra-op-threads"));
+    int rangeSessions = p.getInt("executor.range-sessions");
+    int rangeSessionUses = p.getInt("executor.range-session-uses");
+    if (rangeSessions < 0) {
+      throw new IllegalArgumentException("partnner.executor.range-sessions must be >= 0, got " + rangeSessions);
+    }
+    positive("partnner.executor.range-session-uses", rangeSessionUses);
+    ExecutorSettings executor = ExecutorSettings.defaults().withIntraOpThreads(p.getInt("executor.intra-op-threads"))
+        .withRangeSessions(rangeSessions, rangeSessionUses);
     PartnnerSettings settings = new PartnnerSettings(
         p.getInt("gateway.max-in-flight"),
         p.getDuration("gateway.cloud-deadline"),

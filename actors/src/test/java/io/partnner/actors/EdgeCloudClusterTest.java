@@ -248,6 +248,8 @@ class EdgeCloudClusterTest {
         .hasMessageContaining("partnner.edge.link 'carrier-pigeon': not 'none', a preset");
     assertThatThrownBy(() -> Partnner.start(model, config("partnner.gateway.max-in-flight = 0")))
         .hasMessageContaining("partnner.gateway.max-in-flight must be at least 1");
+    assertThatThrownBy(() -> Partnner.start(model, config("partnner.executor.range-sessions = -1")))
+        .hasMessageContaining("partnner.executor.range-sessions must be >= 0, got -1");
   }
 
   private static Throwable catchCause(CompletableFuture<?> future) {

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import io.partnner.runtime.exec.BlockGrouping;
 import io.partnner.runtime.exec.DevicePacer;
 import io.partnner.runtime.exec.ExecutorSettings;
+import io.partnner.runtime.exec.HotRanges;
 import io.partnner.runtime.exec.SegmentExecutor;
 import io.partnner.runtime.exec.SegmentResult;
 import io.partnner.runtime.model.TensorSpec;
@@ -29,9 +30,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * and run the same range once more as one session to price a piece boundary: a call's fixed cost,
  * and the layout reorders ONNX Runtime adds at every session edge (it computes convolutions in a
  * blocked layout inside a session and converts back at its outputs). After that, pieces are merged
- * until a boundary costs at most {@link ExecutorSettings#overheadBudget()} of a piece.
+ * until a boundary costs at most {@link ExecutorSettings#overheadBudget()} of a piece. A range the planner
+ * keeps using then gets a session of its own ({@link HotRanges}), built on a background thread while its runs go
+ * on in pieces: the plan in force runs as plain ONNX Runtime would run it, its time shared among its blocks in
+ * proportion to their calibrated times.
  */
 public final class OrtSegmentExecutor implements SegmentExecutor {
+  private static final System.Logger LOG = System.getLogger(OrtSegmentExecutor.class.getName());
+
   private record Piece(OrtSession session, List<TensorSpec> inputs, List<String> outputs) {}
 
   private final PartitionedModel model;
@@ -54,6 +60,10 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
   private final java.util.concurrent.locks.ReentrantReadWriteLock sessionsLock =
       new java.util.concurrent.locks.ReentrantReadWriteLock();
   private volatile boolean idleSessions;
+  private final HotRanges hotRanges;
+  /** Builds range sessions; started on first use. */
+  private java.util.concurrent.ExecutorService builder;
+  private java.util.concurrent.CompletableFuture<Void> lastBuild = java.util.concurrent.CompletableFuture.completedFuture(null);
 
   /** An executor for {@code model} pacing blocks with {@code pacer} and timing them with {@code ticker}. */
   public OrtSegmentExecutor(PartitionedModel model, ExecutorSettings settings, DevicePacer pacer, Ticker ticker) {
@@ -68,6 +78,8 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
     this.ticker = ticker;
     this.blockFlops = model.profile().blockFlops();
     this.lastCut = model.profile().cuts().size() - 1;
+    this.hotRanges = new HotRanges(settings.keepsRangeSessions() ? settings.rangeSessions() : 0,
+        settings.rangeSessionUses());
   }
 
   @Override
@@ -92,13 +104,15 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
       if (!idleSessions) {
         return;
       }
-      int[] boundaries = grouping.boundaries();
       java.util.Set<Long> used = new java.util.HashSet<>();
-      for (int i = 1; i < boundaries.length; i++) {
-        used.add(((long) boundaries[i - 1] << 32) | boundaries[i]);
+      addPieces(used, grouping);
+      if (settings.refreshEvery() > 0) {
+        // Refresh runs go piece by piece again; their sessions stay rather than being rebuilt each time.
+        addPieces(used, fineGrouping);
       }
       pieces.entrySet().removeIf(entry -> {
-        if (used.contains(entry.getKey())) {
+        if (used.contains(entry.getKey())
+            || hotRanges.isKept((int) (entry.getKey() >>> 32), (int) (long) entry.getKey())) {
           return false;
         }
         closeQuietly(entry.getValue().session());
@@ -108,6 +122,17 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
     } finally {
       sessionsLock.writeLock().unlock();
     }
+  }
+
+  private static void addPieces(java.util.Set<Long> keys, BlockGrouping pieceGrouping) {
+    int[] boundaries = pieceGrouping.boundaries();
+    for (int i = 1; i < boundaries.length; i++) {
+      keys.add(key(boundaries[i - 1], boundaries[i]));
+    }
+  }
+
+  private static long key(int fromCut, int toCut) {
+    return ((long) fromCut << 32) | toCut;
   }
 
   private SegmentResult runLocked(int fromCut, int toCut, Map<String, Tensor> inputs) {
@@ -131,6 +156,15 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
     boolean refreshing = settings.coarsens() && !calibrating && settings.refreshEvery() > 0
         && run % settings.refreshEvery() == 0;
     BlockGrouping pieceGrouping = calibrating || refreshing ? fineGrouping : grouping;
+    if (settings.keepsRangeSessions() && grouping.piecesBetween(fromCut, toCut).size() > 1) {
+      // Calibration and refresh runs count too (a calibration leaves the range's session behind), but go in pieces.
+      HotRanges.Use use = hotRanges.use(fromCut, toCut);
+      if (use == HotRanges.Use.AS_ONE && !calibrating && !refreshing) {
+        pieceGrouping = singleGrouping;
+      } else if (use == HotRanges.Use.BUILD) {
+        buildRangeSession(fromCut, toCut);
+      }
+    }
     long[] blockNanos = new long[toCut - fromCut];
     Map<String, Tensor> outputs;
     try {
@@ -250,8 +284,7 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
           : boundaryCosts.stream().sorted().toList().get(boundaryCosts.size() / 2);
       long minPiece = Math.max(settings.minPieceNanos(), Math.round(boundaryCost / settings.overheadBudget()));
       grouping = fineGrouping.coarsen(calibratedNanos, minPiece);
-      // Refresh runs go piece by piece again; their sessions stay rather than being rebuilt each time.
-      idleSessions = settings.refreshEvery() == 0;
+      idleSessions = true;
     }
   }
 
@@ -290,9 +323,73 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
     }
   }
 
+  /**
+   * Gives {@code [fromCut, toCut)} a session of its own: at once if calibration left one, else built on the
+   * background thread (runs hold the sessions lock for reading, so closing waits for a build under way).
+   */
+  private void buildRangeSession(int fromCut, int toCut) {
+    if (pieces.containsKey(key(fromCut, toCut))) {
+      retire(hotRanges.built(fromCut, toCut));
+      return;
+    }
+    synchronized (this) {
+      if (builder == null) {
+        builder = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+          Thread thread = new Thread(task, "partnner-range-sessions " + model.model().name());
+          thread.setDaemon(true);
+          return thread;
+        });
+      }
+      lastBuild = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        sessionsLock.readLock().lock();
+        try {
+          if (closed) {
+            return;
+          }
+          piece(fromCut, toCut);
+          retire(hotRanges.built(fromCut, toCut));
+        } catch (RuntimeException refused) {
+          hotRanges.refused(fromCut, toCut);
+          LOG.log(System.Logger.Level.WARNING, "model " + model.model().name() + ": blocks from cut " + fromCut
+              + " to cut " + toCut + " keep running in pieces, their own session failed: " + refused.getMessage());
+        } finally {
+          sessionsLock.readLock().unlock();
+        }
+        if (idleSessions) {
+          closeIdleSessions();
+        }
+      }, builder);
+    }
+  }
+
+  private void retire(List<int[]> dropped) {
+    if (!dropped.isEmpty()) {
+      idleSessions = true;
+    }
+  }
+
+  /** Completes when the range sessions asked for so far are built (or refused). */
+  synchronized java.util.concurrent.CompletableFuture<Void> rangeSessionsBuilt() {
+    return lastBuild;
+  }
+
+  /** True when blocks {@code [fromCut, toCut)} run as one session of their own. */
+  boolean runsAsOneSession(int fromCut, int toCut) {
+    return hotRanges.isReady(fromCut, toCut);
+  }
+
+  /** True when a session for exactly blocks {@code [fromCut, toCut)} is open. */
+  boolean hasSession(int fromCut, int toCut) {
+    return pieces.containsKey(key(fromCut, toCut));
+  }
+
+  /** Number of pieces {@code [fromCut, toCut)} runs in when it has no session of its own. */
+  int piecesIn(int fromCut, int toCut) {
+    return grouping.piecesBetween(fromCut, toCut).size();
+  }
+
   private Piece piece(int fromCut, int toCut) {
-    long key = ((long) fromCut << 32) | toCut;
-    return pieces.computeIfAbsent(key, k -> {
+    return pieces.computeIfAbsent(key(fromCut, toCut), k -> {
       String what = "blocks from cut " + fromCut + " to cut " + toCut + " of model " + model.model().name();
       OrtSession session = OrtSupport.open(model.segment(fromCut, toCut), what, settings.intraOpThreads(), false);
       return new Piece(session, model.segmentInputs(fromCut, toCut), model.segmentOutputs(fromCut, toCut));
@@ -306,6 +403,11 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (builder != null) {
+        builder.shutdown();
+      }
+    }
     sessionsLock.writeLock().lock();
     try {
       closed = true;

@@ -98,7 +98,7 @@ final class OrtSegmentExecutorTest {
     ExecutorSettings defaults = ExecutorSettings.defaults();
     ExecutorSettings oneSecondPieces = new ExecutorSettings(
         defaults.intraOpThreads(), defaults.groupFlopShare(), 1_000_000_000L, defaults.calibrationRuns(),
-        defaults.overheadBudget(), 0);
+        defaults.overheadBudget(), 0, defaults.rangeSessions(), defaults.rangeSessionUses());
     try (OrtSegmentExecutor merging = new OrtSegmentExecutor(
         model, oneSecondPieces, new DevicePacer(DeviceProfile.NATIVE, n -> { }), Ticker.system())) {
       for (int run = 1; run < oneSecondPieces.calibrationRuns(); run++) {
@@ -110,6 +110,70 @@ final class OrtSegmentExecutorTest {
       assertMatchesWholeModel(merged.outputs());
       assertThat(merged.blockNanos()).hasSize(lastCut());
       assertThat(merging.sessionCount()).isEqualTo(1);
+    }
+  }
+
+  /** Small pieces (no refresh runs), so that any range spans several; hot ranges get their own sessions. */
+  private static OrtSegmentExecutor withRangeSessions(int capacity, int uses) {
+    ExecutorSettings defaults = ExecutorSettings.defaults();
+    ExecutorSettings settings = new ExecutorSettings(defaults.intraOpThreads(), defaults.groupFlopShare(), 1,
+        defaults.calibrationRuns(), 1.0, 0, capacity, uses);
+    return new OrtSegmentExecutor(model, settings, new DevicePacer(DeviceProfile.NATIVE, n -> { }), Ticker.system());
+  }
+
+  private static SegmentResult runUntilCalibrated(OrtSegmentExecutor executor, int fromCut, int toCut,
+      Map<String, Tensor> inputs) {
+    SegmentResult result = null;
+    for (int run = 0; run < ExecutorSettings.defaults().calibrationRuns(); run++) {
+      result = executor.run(fromCut, toCut, inputs);
+    }
+    return result;
+  }
+
+  @Test
+  void run_rangeUsedAgainAndAgain_runsAsOneSessionWithTheSameOutputs() {
+    try (OrtSegmentExecutor hot = withRangeSessions(2, 4)) {
+      runUntilCalibrated(hot, 0, lastCut(), model.sampleInputs());
+      assertThat(hot.piecesIn(0, lastCut())).as("pieces after calibration").isGreaterThan(1);
+      // The fourth run of the range makes it hot; calibration left its session behind, so it is ready at once.
+      assertMatchesWholeModel(hot.run(0, lastCut(), model.sampleInputs()).outputs());
+      hot.rangeSessionsBuilt().join();
+      assertThat(hot.runsAsOneSession(0, lastCut())).isTrue();
+      int sessions = hot.sessionCount();
+      SegmentResult asOne = hot.run(0, lastCut(), model.sampleInputs());
+      assertMatchesWholeModel(asOne.outputs());
+      assertThat(asOne.blockNanos()).hasSize(lastCut()).allSatisfy(nanos -> assertThat(nanos).isNotNegative());
+      long sum = asOne.blockNanos().stream().mapToLong(Long::longValue).sum();
+      assertThat(sum).isLessThanOrEqualTo(asOne.totalNanos());
+      assertThat(hot.sessionCount()).isEqualTo(sessions);
+    }
+  }
+
+  @Test
+  void run_newHotRange_isBuiltInTheBackgroundAndTheLeastRecentOneClosed() {
+    int cut = lastCut() / 2;
+    Map<String, Tensor> crossing = new HashMap<>(executor.run(0, cut, model.sampleInputs()).outputs());
+    crossing.putAll(model.sampleInputs());
+    try (OrtSegmentExecutor hot = withRangeSessions(1, 2)) {
+      runUntilCalibrated(hot, 0, lastCut(), model.sampleInputs());
+      hot.run(0, lastCut(), model.sampleInputs());
+      hot.rangeSessionsBuilt().join();
+      assertThat(hot.runsAsOneSession(0, lastCut())).isTrue();
+      assertThat(hot.hasSession(cut, lastCut())).isFalse();
+      // The plan moves to a split: its tail is a range no calibration ran, built on the background thread.
+      assertThat(hot.piecesIn(cut, lastCut())).isGreaterThan(1);
+      assertMatchesWholeModel(hot.run(cut, lastCut(), crossing).outputs());
+      assertMatchesWholeModel(hot.run(cut, lastCut(), crossing).outputs());
+      hot.rangeSessionsBuilt().join();
+      assertThat(hot.runsAsOneSession(cut, lastCut())).isTrue();
+      assertThat(hot.runsAsOneSession(0, lastCut())).as("capacity 1: the older range lost its session").isFalse();
+      SegmentResult tail = hot.run(cut, lastCut(), crossing);
+      assertMatchesWholeModel(tail.outputs());
+      // The whole model's session was closed once no run held it.
+      assertThat(hot.hasSession(cut, lastCut())).isTrue();
+      assertThat(hot.hasSession(0, lastCut())).isFalse();
+      // The older range still runs, in pieces.
+      assertMatchesWholeModel(hot.run(0, lastCut(), model.sampleInputs()).outputs());
     }
   }
 

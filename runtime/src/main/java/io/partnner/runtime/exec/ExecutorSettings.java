@@ -15,6 +15,9 @@ package io.partnner.runtime.exec;
  *     (measured cost of a boundary) / budget long, and at least {@code minPieceNanos}
  * @param refreshEvery once coarsened, every this many runs one runs piece by piece again, to keep
  *     the per-block times current (0: never)
+ * @param rangeSessions once coarsened, at most this many ranges the planner keeps using get a session of
+ *     their own ({@link HotRanges}; 0: none); each duplicates the weights of its blocks
+ * @param rangeSessionUses a range gets its session once used in this many of the last four times as many runs
  */
 public record ExecutorSettings(
     int intraOpThreads,
@@ -22,7 +25,9 @@ public record ExecutorSettings(
     long minPieceNanos,
     int calibrationRuns,
     double overheadBudget,
-    int refreshEvery) {
+    int refreshEvery,
+    int rangeSessions,
+    int rangeSessionUses) {
   public ExecutorSettings {
     if (intraOpThreads < 0) {
       throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
@@ -39,6 +44,12 @@ public record ExecutorSettings(
     if (refreshEvery < 0) {
       throw new IllegalArgumentException("refreshEvery must be >= 0, got " + refreshEvery);
     }
+    if (rangeSessions < 0) {
+      throw new IllegalArgumentException("rangeSessions must be >= 0, got " + rangeSessions);
+    }
+    if (rangeSessionUses < 1) {
+      throw new IllegalArgumentException("rangeSessionUses must be >= 1, got " + rangeSessionUses);
+    }
     if (!(overheadBudget > 0 && overheadBudget <= 1)) {
       throw new IllegalArgumentException("overheadBudget must be in (0, 1], got " + overheadBudget);
     }
@@ -47,10 +58,15 @@ public record ExecutorSettings(
   /**
    * ONNX Runtime's own thread count, dominated cuts grouped, and after 3 calibration runs pieces of at
    * least 2 ms and long enough that a boundary costs at most 2% of a piece; block times refreshed
-   * piece by piece every 50 runs.
+   * piece by piece every 50 runs; sessions of their own for two ranges, each used in 4 of the last 16 runs.
    */
   public static ExecutorSettings defaults() {
-    return new ExecutorSettings(0, 0.01, 2_000_000, 3, 0.02, 50);
+    return new ExecutorSettings(0, 0.01, 2_000_000, 3, 0.02, 50, 2, 4);
+  }
+
+  /** True when hot ranges get sessions of their own. */
+  public boolean keepsRangeSessions() {
+    return coarsens() && rangeSessions > 0;
   }
 
   /** True when pieces are merged after calibration. */
@@ -60,21 +76,30 @@ public record ExecutorSettings(
 
   /** The same with another thread count. */
   public ExecutorSettings withIntraOpThreads(int threads) {
-    return new ExecutorSettings(threads, groupFlopShare, minPieceNanos, calibrationRuns, overheadBudget, refreshEvery);
+    return new ExecutorSettings(threads, groupFlopShare, minPieceNanos, calibrationRuns, overheadBudget, refreshEvery,
+        rangeSessions, rangeSessionUses);
   }
 
-  /** The same without coarsening: every dominance group stays its own session. */
+  /** The same without coarsening: every dominance group stays its own session, and no range gets one. */
   public ExecutorSettings uncoarsened() {
-    return new ExecutorSettings(intraOpThreads, groupFlopShare, 0, calibrationRuns, 1.0, 0);
+    return new ExecutorSettings(intraOpThreads, groupFlopShare, 0, calibrationRuns, 1.0, 0, 0, rangeSessionUses);
   }
 
   /** The same with another minimum piece length. */
   public ExecutorSettings withMinPieceNanos(long nanos) {
-    return new ExecutorSettings(intraOpThreads, groupFlopShare, nanos, calibrationRuns, overheadBudget, refreshEvery);
+    return new ExecutorSettings(intraOpThreads, groupFlopShare, nanos, calibrationRuns, overheadBudget, refreshEvery,
+        rangeSessions, rangeSessionUses);
   }
 
   /** The same with another dominance share (0 runs every candidate cut as a session boundary). */
   public ExecutorSettings withGroupFlopShare(double share) {
-    return new ExecutorSettings(intraOpThreads, share, minPieceNanos, calibrationRuns, overheadBudget, refreshEvery);
+    return new ExecutorSettings(intraOpThreads, share, minPieceNanos, calibrationRuns, overheadBudget, refreshEvery,
+        rangeSessions, rangeSessionUses);
+  }
+
+  /** The same with another number of range sessions (0: none) and uses before a range gets one. */
+  public ExecutorSettings withRangeSessions(int sessions, int uses) {
+    return new ExecutorSettings(intraOpThreads, groupFlopShare, minPieceNanos, calibrationRuns, overheadBudget,
+        refreshEvery, sessions, uses);
   }
 }
