@@ -118,7 +118,7 @@ final class BenchTransferCommand implements Callable<Integer> {
         + "%d ms; JVM max heap %d MB%n", result.formationNanos() / 1e9, result.collections(), result.collectionMillis(),
         Runtime.getRuntime().maxMemory() / 1_000_000);
     out.println();
-    out.printf(Locale.ROOT, "artery/raw throughput ratio %.3f%n", result.smallestRuntimeRatio());
+    out.printf(Locale.ROOT, "partnner/raw throughput ratio %.3f%n", result.smallestRuntimeRatio());
     out.flush();
     return 0;
   }

@@ -68,7 +68,7 @@ final class BenchTransferCommandTest {
   @Test
   void tiny_lastLineIsTheContractAndTheSmallestSequentialRatioOfTheRuntimesPath() {
     String last = tiny.lines().get(tiny.lines().size() - 1);
-    assertThat(last).matches("artery/raw throughput ratio \\d+\\.\\d{3}");
+    assertThat(last).matches("partnner/raw throughput ratio \\d+\\.\\d{3}");
     double smallest = rows().stream().mapToDouble(row -> Double.parseDouble(row[9])).min().orElseThrow();
     assertThat(Double.parseDouble(last.substring(last.lastIndexOf(' ') + 1))).isEqualTo(smallest);
   }
