@@ -69,7 +69,7 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   public record ProbeDown(long probeId, int headBytes, int tailBytes, ActorRef<Reply> replyTo)
       implements Command, WireMessage {}
 
-  /** A job's work ended; when it succeeded, its {@link Done} has been sent already. */
+  /** A job's work ended; when it succeeded, its {@link Done} is on its way (told, or being written on the lane). */
   private record Finished(Job job, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
 
   /**
@@ -299,8 +299,13 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   private void startNext() {
     queue.start().ifPresent(started -> {
       Job job = new Job(started.job().run(), started.waitedNanos(), ticker.nanos(), started.job().delivery());
-      CompletableFuture<Void> work = CompletableFuture.runAsync(() -> work(job), onnx);
-      getContext().pipeToSelf(work, (done, failure) -> new Finished(job, failure));
+      ActorRef<Command> self = getContext().getSelf();
+      // A job that succeeds tells its Finished itself, before its answer is written; one that fails, here.
+      CompletableFuture.runAsync(() -> work(job, self), onnx).whenComplete((done, failure) -> {
+        if (failure != null) {
+          self.tell(new Finished(job, failure));
+        }
+      });
     });
   }
 
@@ -313,8 +318,10 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
    * Runs on the ONNX Runtime dispatcher, and sends the {@link Done} from there: the request's answer does not wait
    * for a hop through this actor's mailbox (one thread wake-up, 0.05-0.1 ms here), which only does the bookkeeping
    * when {@link Finished} arrives. A failure is answered by the actor instead, so each request gets one answer.
+   * {@link Finished} is told before a lane answer is written (by this thread, which may wait for the socket), so the
+   * next job starts on another thread meanwhile.
    */
-  private void work(Job job) {
+  private void work(Job job, ActorRef<Command> self) {
     Run run = job.run();
     Map<String, Tensor> inputs = new LinkedHashMap<>();
     Map<String, EncodedTensor> received = run.inputs();
@@ -346,9 +353,12 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     Done done = new Done(run.requestId(), executorId, run.fromCut(), run.toCut(), outputs, result.blockNanos(),
         job.waitedNanos(), service, end - encodeStart, Math.max(0, publishedLength - 1),
         Math.round(WorkQueue.nextMean(publishedMeanService, service, queue.weight())));
+    byte[] note = job.delivery() != null ? LaneReplies.note(done) : null;
+    self.tell(new Finished(job, null));
+    // Neither way back throws (the lane's writer handles its own failures), so Finished is told only once.
     if (job.delivery() != null) {
       // Back the way the request came, on the bulk lane's connection, written by this thread (not an actor's).
-      job.delivery().reply(LaneReplies.note(done), done.outputs());
+      job.delivery().reply(note, done.outputs());
     } else {
       run.replyTo().tell(done);
     }

@@ -54,7 +54,7 @@ public final class BulkReceiver implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * Listens on {@code host} at {@code port} (0: any free port) for frames into {@code inbox}.
+   * Listens on {@code host} at {@code port} (0: any free port) for frames, their bytes counted in {@code inbox}.
    *
    * @param frameTimeout longest gap in a started frame's bytes (also the inbox's sweep period, at most 1 s)
    * @param maxTensorBytes largest tensor a frame may carry
