@@ -14,7 +14,9 @@ import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.time.Ticker;
 import io.partnner.runtime.wire.BulkAck;
 import io.partnner.runtime.wire.BulkExchange;
+import io.partnner.runtime.wire.BulkRefusedException;
 import io.partnner.runtime.wire.BulkReply;
+import io.partnner.runtime.wire.BulkRequest;
 import io.partnner.runtime.wire.BulkSender;
 import io.partnner.runtime.wire.EncodedTensor;
 import io.partnner.runtime.wire.WireFormatException;
@@ -44,7 +46,8 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * one answer per request) and turns its decisions into messages and the replies back into calls on it. The
  * partitioner changes the plan by {@link PlanChanged}; requests never wait on the partitioner. Crossings of
  * {@code partnner.bulk.threshold} bytes or more travel on the bulk lane ({@link TransferPath}): pushed to the
- * executor's node beside a small request over Artery, acknowledged and answered on the same connection.
+ * executor's node in one frame with the request itself (no Artery message for it), acknowledged, answered or
+ * refused on the same connection.
  * Offers the model to every cloud host that appears, so cloud nodes need no files.
  */
 public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
@@ -97,8 +100,11 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
 
   private record MessageDropped(Dropped dropped) implements Command {}
 
-  /** Pushing a request's crossing on the bulk lane failed. */
-  private record BulkFailed(long requestId, String executorId, String reason) implements Command {}
+  /**
+   * A request sent on the bulk lane got no answer there: {@code refused} by its executor's node (the reason is
+   * theirs), or the push or the connection failed.
+   */
+  private record BulkFailed(long requestId, String executorId, String reason, boolean refused) implements Command {}
 
   /** A request's crossing arrived by the bulk lane and its executor took it on, with this load. */
   private record BulkAcked(long requestId, String executorId, BulkAck ack) implements Command {}
@@ -218,8 +224,9 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
         })
         .onMessage(BulkReplied.class, this::onBulkReplied)
         .onMessage(BulkFailed.class, failed -> {
-          flow.cloudFailed(failed.requestId(), failed.executorId(), "its crossing did not reach "
-              + failed.executorId() + " on the bulk lane: " + failed.reason(), ticker.nanos());
+          flow.cloudFailed(failed.requestId(), failed.executorId(), failed.refused()
+              ? "executor " + failed.executorId() + " refused: " + failed.reason()
+              : "it did not reach " + failed.executorId() + " on the bulk lane: " + failed.reason(), ticker.nanos());
           return this;
         })
         .onMessage(Tick.class, tick -> {
@@ -345,12 +352,18 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
 
   private Behavior<Command> onDropped(MessageDropped dropped) {
     Object message = dropped.dropped().message();
-    long requestId = message instanceof SegmentExecutorActor.Run run ? run.requestId()
-        : message instanceof SegmentExecutorActor.RunBulk bulkRun ? bulkRun.requestId() : -1;
+    long requestId = message instanceof SegmentExecutorActor.Run run ? run.requestId() : -1;
     if (requestId >= 0) {
       flow.dropped(requestId, dropped.dropped().reason(), ticker.nanos());
     }
     return this;
+  }
+
+  private static BulkFailed failed(long requestId, String executorId, Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException wrapped
+        && wrapped.getCause() != null ? wrapped.getCause() : failure;
+    return new BulkFailed(requestId, executorId, String.valueOf(cause.getMessage()),
+        cause instanceof BulkRefusedException);
   }
 
   /** Carries out the flow's decisions as messages. */
@@ -374,27 +387,25 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
         link.up(bytes, () -> executor.tell(run));
         return;
       }
-      // The crossing is pushed on the bulk lane while the request crosses Artery under the same token.
+      // The request travels in the frame with its crossing; the executor's node hands it to the executor directly.
       BulkSender sender = bulk.get();
       String token = sender.newToken();
-      SegmentExecutorActor.RunBulk bulkRun = new SegmentExecutorActor.RunBulk(request.id(), modelHash,
-          request.plan().cut(), edgeOnly, "raw", token, downlink);
+      BulkRequest asked = new BulkRequest(request.id(), modelHash, request.plan().cut(), edgeOnly, "raw");
       ActorRef<Command> self = getContext().getSelf();
       long requestId = request.id();
       bulkSent++;
       link.up(bytes, () -> {
-        BulkExchange pushed = sender.send(endpoint, token, run.inputs());
+        BulkExchange pushed = sender.send(endpoint, token, asked, run.inputs());
         if (pushed.acknowledged().isCompletedExceptionally()) {
           // Refused at once (the lane's queue is full): the request carries its crossing itself.
           executor.tell(run);
           return;
         }
-        // The executor acknowledges on the lane once it has the request and its crossing, and answers there too.
+        // The executor acknowledges on the lane once it has taken the request on, and answers there too.
         pushed.acknowledged().whenComplete((ack, failure) -> self.tell(failure == null
-            ? new BulkAcked(requestId, executorId, ack) : new BulkFailed(requestId, executorId, failure.getMessage())));
+            ? new BulkAcked(requestId, executorId, ack) : failed(requestId, executorId, failure)));
         pushed.replied().whenComplete((reply, failure) -> self.tell(failure == null
-            ? new BulkReplied(requestId, executorId, reply) : new BulkFailed(requestId, executorId, failure.getMessage())));
-        executor.tell(bulkRun);
+            ? new BulkReplied(requestId, executorId, reply) : failed(requestId, executorId, failure)));
       });
     }
 

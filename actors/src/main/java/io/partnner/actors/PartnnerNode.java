@@ -141,7 +141,7 @@ public final class PartnnerNode {
       return Optional.empty();
     }
     try {
-      BulkInbox inbox = new BulkInbox(lanes.maxHeld(), BULK_ENTRIES, lanes.ttl(), lanes.timeout(), ticker);
+      BulkInbox inbox = new BulkInbox(lanes.maxHeld(), BULK_ENTRIES, lanes.ttl(), ticker);
       BulkReceiver receiver = new BulkReceiver(settings.host(), lanes.port(), inbox, lanes.timeout(),
           (int) lanes.maxTensorBytes(), lanes.maxHeld(),
           new io.partnner.runtime.wire.ReceiveBuffers(lanes.receiveBufferBytes()));

@@ -10,7 +10,9 @@ import io.partnner.runtime.serve.WorkQueue;
 import io.partnner.runtime.tensor.Tensor;
 import io.partnner.runtime.time.Ticker;
 import io.partnner.runtime.wire.BulkDelivery;
+import io.partnner.runtime.wire.BulkHandler;
 import io.partnner.runtime.wire.BulkReceiver;
+import io.partnner.runtime.wire.BulkRequest;
 import io.partnner.runtime.wire.EncodedTensor;
 import io.partnner.runtime.wire.WireCodec;
 import io.partnner.runtime.wire.WireCodecs;
@@ -53,15 +55,7 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     }
   }
 
-  /**
-   * As {@link Run}, with the input tensors pushed beside it on the bulk lane to this executor's node under
-   * {@code bulkToken}: the executor takes them from its node's inbox (waiting for them if they are still on their
-   * way) and then treats the request as a {@link Run}.
-   */
-  public record RunBulk(long requestId, String modelHash, int fromCut, int toCut, String outputCodec,
-      String bulkToken, ActorRef<Reply> replyTo) implements Command, WireMessage {}
-
-  /** Where to push the tensors of a {@link RunBulk}: answered with {@link Lane}. */
+  /** Where to push requests on the bulk lane: answered with {@link Lane}. */
   public record GetLane(ActorRef<Reply> replyTo) implements Command, WireMessage {}
 
   /** Report the load now. */
@@ -75,11 +69,14 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   public record ProbeDown(long probeId, int headBytes, int tailBytes, ActorRef<Reply> replyTo)
       implements Command, WireMessage {}
 
-  /** A job's work ended; when it succeeded, its {@link Done} has been sent already. */
+  /** A job's work ended; when it succeeded, its {@link Done} is on its way (told, or being written on the lane). */
   private record Finished(Job job, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
 
-  private record BulkArrived(RunBulk run, BulkDelivery delivery, Throwable failure)
-      implements Command, NoSerializationVerificationNeeded {}
+  /**
+   * A request that came by the bulk lane, in the frame with its inputs, handed over by the node's receiver: it never
+   * crosses Artery, and is acknowledged and answered on the lane's connection.
+   */
+  private record FromLane(BulkDelivery delivery) implements Command, NoSerializationVerificationNeeded {}
 
   /** What an executor answers. */
   public sealed interface Reply {}
@@ -118,8 +115,8 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   public record LoadReport(String executorId, int queueLength, long meanServiceNanos) implements WireMessage {}
 
   /**
-   * A run to serve, how long it waited in the queue, and when its service started; the bulk delivery its inputs
-   * came by, which its answer goes back by (null for a {@link Run}).
+   * A run to serve, how long it waited in the queue, and when its service started; the bulk delivery it came by,
+   * which its answers go back by (null for a {@link Run} over Artery; the run's {@code replyTo} is null otherwise).
    */
   private record Job(Run run, long waitedNanos, long startedNanos, BulkDelivery delivery) {}
 
@@ -142,6 +139,7 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   private final Executor onnx;
   private final Ticker ticker;
   private final Optional<BulkReceiver> lane;
+  private final BulkHandler laneHandler;
   // The queue's load as the actor last left it, for the replies the ONNX Runtime threads send.
   private volatile int publishedLength;
   private volatile double publishedMeanService = Double.NaN;
@@ -151,8 +149,9 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
    *
    * @param executorId the identity it reports (the edge's routing key); null for its own full address
    * @param acknowledge true on the cloud: acknowledge each request when it is taken on, a {@link Run} with
-   *     {@link Received}, a {@link RunBulk} on the bulk lane's connection
-   * @param lane its node's bulk lane receiver, where {@link RunBulk} inputs arrive; none on the edge
+   *     {@link Received}, one that came by the bulk lane on its connection
+   * @param lane its node's bulk lane receiver, which hands it the requests for its model that come that way; none
+   *     on the edge
    */
   public static Behavior<Command> create(String executorId, ModelProfile profile, SegmentExecutor executor,
       int queueCapacity, double serviceWeight, boolean acknowledge, Optional<BulkReceiver> lane) {
@@ -173,14 +172,17 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     this.queue = new WorkQueue<>(queueCapacity, serviceWeight, ticker);
     this.acknowledge = acknowledge;
     this.onnx = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(DISPATCHER));
+    ActorRef<Command> self = context.getSelf();
+    // Called on the lane's reading thread: a tell, nothing more.
+    this.laneHandler = delivery -> self.tell(new FromLane(delivery));
+    lane.ifPresent(receiver -> receiver.register(profile.contentHash(), laneHandler));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Run.class, this::onRun)
-        .onMessage(RunBulk.class, this::onRunBulk)
-        .onMessage(BulkArrived.class, this::onBulkArrived)
+        .onMessage(FromLane.class, this::onFromLane)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(GetLane.class, get -> {
           get.replyTo().tell(new Lane(executorId, lane.map(BulkReceiver::endpoint).orElse("")));
@@ -196,6 +198,7 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
         })
         .onMessage(ProbeDown.class, this::onProbeDown)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
+          lane.ifPresent(receiver -> receiver.unregister(profile.contentHash(), laneHandler));
           executor.close();
           return this;
         })
@@ -210,40 +213,30 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     return accept(new Job(run, 0, 0, null), problem);
   }
 
-  private Behavior<Command> onRunBulk(RunBulk run) {
+  private Behavior<Command> onFromLane(FromLane fromLane) {
+    BulkDelivery delivery = fromLane.delivery();
+    BulkRequest request = delivery.request();
+    Run run = new Run(request.requestId(), request.modelHash(), request.fromCut(), request.toCut(),
+        request.outputCodec(), delivery.tensors(), null);
     String problem = check(run.modelHash(), run.fromCut(), run.toCut(), run.outputCodec());
-    if (problem == null && lane.isEmpty()) {
-      problem = "executor " + executorId + " has no bulk lane (partnner.bulk.enabled = off on its node)";
+    if (problem == null) {
+      problem = checkInputs(run.fromCut(), run.inputs());
     }
-    if (problem != null) {
-      getContext().getLog().warn("executor {}: refused request {}: {}", executorId, run.requestId(), problem);
-      run.replyTo().tell(new Failed(run.requestId(), executorId, problem, false));
-      return this;
-    }
-    CompletableFuture<BulkDelivery> claim = lane.get().inbox().claim(run.bulkToken());
-    if (claim.isDone()) {
-      // Already here (or refused): no need for a hop through the mailbox.
-      return onBulkArrived(claim.handle((delivery, failure) -> new BulkArrived(run, delivery, failure)).join());
-    }
-    // Still on their way: the inbox hands them over when they are here, or fails in time.
-    getContext().pipeToSelf(claim, (delivery, failure) -> new BulkArrived(run, delivery, failure));
-    return this;
+    return accept(new Job(run, 0, 0, delivery), problem);
   }
 
-  private Behavior<Command> onBulkArrived(BulkArrived arrived) {
-    RunBulk bulkRun = arrived.run();
-    if (arrived.failure() != null) {
-      Throwable cause = arrived.failure() instanceof java.util.concurrent.CompletionException wrapped
-          && wrapped.getCause() != null ? wrapped.getCause() : arrived.failure();
-      String reason = "executor " + executorId + ": the inputs of request " + bulkRun.requestId()
-          + " did not arrive on the bulk lane: " + cause.getMessage();
-      getContext().getLog().warn(reason);
-      bulkRun.replyTo().tell(new Failed(bulkRun.requestId(), executorId, reason, false));
-      return this;
+  /** Answers a job with a failure, the way it came; the pooled arrays of a job never started go back unused. */
+  private void fail(Job job, String reason, boolean overloaded) {
+    Run run = job.run();
+    if (job.delivery() != null) {
+      if (job.startedNanos() == 0) {
+        run.inputs().values().forEach(encoded -> encoded.release(List.of()));
+      }
+      // On the lane, from its writer thread: this actor does not wait for the socket.
+      job.delivery().refuse(reason);
+    } else {
+      run.replyTo().tell(new Failed(run.requestId(), executorId, reason, overloaded));
     }
-    Run run = new Run(bulkRun.requestId(), bulkRun.modelHash(), bulkRun.fromCut(), bulkRun.toCut(),
-        bulkRun.outputCodec(), arrived.delivery().tensors(), bulkRun.replyTo());
-    return accept(new Job(run, 0, 0, arrived.delivery()), checkInputs(run.fromCut(), run.inputs()));
   }
 
   /** Queues a run, or refuses it; a taken run is acknowledged through its bulk delivery, if it came with one. */
@@ -252,12 +245,12 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     BulkDelivery delivery = job.delivery();
     if (problem != null) {
       getContext().getLog().warn("executor {}: refused request {}: {}", executorId, run.requestId(), problem);
-      run.replyTo().tell(new Failed(run.requestId(), executorId, problem, false));
+      fail(job, problem, false);
       return this;
     }
     if (!queue.offer(job)) {
-      run.replyTo().tell(new Failed(run.requestId(), executorId, "executor " + executorId + " is overloaded: "
-          + queue.length() + " requests queued (partnner.executor.queue-capacity = " + queue.capacity() + ")", true));
+      fail(job, "executor " + executorId + " is overloaded: " + queue.length() + " requests queued "
+          + "(partnner.executor.queue-capacity = " + queue.capacity() + ")", true);
       return this;
     }
     if (acknowledge && delivery != null) {
@@ -306,8 +299,13 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
   private void startNext() {
     queue.start().ifPresent(started -> {
       Job job = new Job(started.job().run(), started.waitedNanos(), ticker.nanos(), started.job().delivery());
-      CompletableFuture<Void> work = CompletableFuture.runAsync(() -> work(job), onnx);
-      getContext().pipeToSelf(work, (done, failure) -> new Finished(job, failure));
+      ActorRef<Command> self = getContext().getSelf();
+      // A job that succeeds tells its Finished itself, before its answer is written; one that fails, here.
+      CompletableFuture.runAsync(() -> work(job, self), onnx).whenComplete((done, failure) -> {
+        if (failure != null) {
+          self.tell(new Finished(job, failure));
+        }
+      });
     });
   }
 
@@ -320,8 +318,10 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
    * Runs on the ONNX Runtime dispatcher, and sends the {@link Done} from there: the request's answer does not wait
    * for a hop through this actor's mailbox (one thread wake-up, 0.05-0.1 ms here), which only does the bookkeeping
    * when {@link Finished} arrives. A failure is answered by the actor instead, so each request gets one answer.
+   * {@link Finished} is told before a lane answer is written (by this thread, which may wait for the socket), so the
+   * next job starts on another thread meanwhile.
    */
-  private void work(Job job) {
+  private void work(Job job, ActorRef<Command> self) {
     Run run = job.run();
     Map<String, Tensor> inputs = new LinkedHashMap<>();
     Map<String, EncodedTensor> received = run.inputs();
@@ -353,9 +353,12 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     Done done = new Done(run.requestId(), executorId, run.fromCut(), run.toCut(), outputs, result.blockNanos(),
         job.waitedNanos(), service, end - encodeStart, Math.max(0, publishedLength - 1),
         Math.round(WorkQueue.nextMean(publishedMeanService, service, queue.weight())));
+    byte[] note = job.delivery() != null ? LaneReplies.note(done) : null;
+    self.tell(new Finished(job, null));
+    // Neither way back throws (the lane's writer handles its own failures), so Finished is told only once.
     if (job.delivery() != null) {
-      // Back the way the inputs came, on the bulk lane's connection.
-      job.delivery().reply(LaneReplies.note(done), done.outputs());
+      // Back the way the request came, on the bulk lane's connection, written by this thread (not an actor's).
+      job.delivery().reply(note, done.outputs());
     } else {
       run.replyTo().tell(done);
     }
@@ -370,7 +373,7 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
       String reason = "executor " + executorId + " failed on request " + run.requestId() + " (cuts " + run.fromCut()
           + ".." + run.toCut() + "): " + cause;
       getContext().getLog().error(reason, cause);
-      run.replyTo().tell(new Failed(run.requestId(), executorId, reason, false));
+      fail(finished.job(), reason, false);
     }
     startNext();
     publishLoad();

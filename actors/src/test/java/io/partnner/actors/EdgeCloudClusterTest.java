@@ -79,15 +79,16 @@ class EdgeCloudClusterTest {
   }
 
   @Test
-  void crossingsOverTheBulkThresholdTravelOnTheBulkLane() throws Exception {
-    // 50,000 floats (200 kB) cross; with the threshold at 64 KiB they go beside Artery.
+  void crossingsOverTheBulkThresholdTravelOnTheBulkLane_withTheirRequestAndNoArteryMessageForIt() throws Exception {
+    // 50,000 floats (200 kB) cross; with the threshold at 64 KiB they go on the bulk lane, request and all.
     TestingModel model = new TestingModel("bulky", 0, 50_000);
+    TestingArteryLog.clear();
     try (Partnner edge = Partnner.start(model, config("""
         partnner.planner.strategy = "fixed:1"
         partnner.bulk.threshold = 64 KiB
-        """))) {
-      ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(TestingModel.loader(), config(""),
-          Optional.of(edge.address()));
+        """ + TestingArteryLog.CONFIG))) {
+      ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(TestingModel.loader(),
+          config(TestingArteryLog.CONFIG), Optional.of(edge.address()));
       try {
         awaitExecutors(edge, 1);
         TestProbe<Object> probe = TestProbe.create(edge.system());
@@ -104,6 +105,13 @@ class EdgeCloudClusterTest {
           assertThat(result.outputs().get("y").toFloatArray()[49_999]).isEqualTo((i + 1) * 2 + 3);
         }
         assertThat(edge.stats().toCompletableFuture().join().bulkSent()).isEqualTo(3);
+        List<Object> overArtery = TestingArteryLog.sent();
+        assertThat(overArtery).as("the log sees Artery traffic (the executor said where its lane is)")
+            .anyMatch(SegmentExecutorActor.Lane.class::isInstance);
+        assertThat(overArtery).as("no run request, acknowledgement or answer crossed Artery")
+            .noneMatch(message -> message instanceof SegmentExecutorActor.Run
+                || message instanceof SegmentExecutorActor.Received || message instanceof SegmentExecutorActor.Done
+                || message instanceof SegmentExecutorActor.Failed);
       } finally {
         cloud.terminate();
         cloud.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -11,7 +11,9 @@ import io.partnner.runtime.wire.BulkAck;
 import io.partnner.runtime.wire.BulkExchange;
 import io.partnner.runtime.wire.BulkInbox;
 import io.partnner.runtime.wire.BulkReceiver;
+import io.partnner.runtime.wire.BulkRefusedException;
 import io.partnner.runtime.wire.BulkReply;
+import io.partnner.runtime.wire.BulkRequest;
 import io.partnner.runtime.wire.BulkSender;
 import io.partnner.runtime.wire.EncodedTensor;
 import io.partnner.runtime.wire.ReceiveBuffers;
@@ -49,10 +51,26 @@ class SegmentExecutorActorTest {
         model.newExecutor(DeviceProfile.NATIVE, ExecutorSettings.defaults()), capacity, 0.5, true, lane));
   }
 
-  /** A bulk lane whose requests wait at most {@code claimWait} for their tensors. */
-  private static BulkReceiver lane(Duration claimWait) {
-    BulkInbox inbox = new BulkInbox(1 << 20, 16, Duration.ofSeconds(60), claimWait, Ticker.system());
-    return new BulkReceiver("127.0.0.1", 0, inbox, Duration.ofMillis(100), 1 << 20, 1 << 20);
+  /** A node's bulk lane. */
+  private static BulkReceiver lane() {
+    BulkInbox inbox = new BulkInbox(1 << 20, 16, Duration.ofSeconds(60), Ticker.system());
+    return new BulkReceiver("127.0.0.1", 0, inbox, Duration.ofSeconds(10), 1 << 20, 1 << 20);
+  }
+
+  private static BulkSender sender() {
+    return new BulkSender(1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(10), 1 << 20, new Random(1),
+        Ticker.system());
+  }
+
+  /** Why the request sent on the lane was refused there. */
+  private static String refusal(java.util.concurrent.CompletableFuture<?> stage) throws Exception {
+    try {
+      stage.get(30, TimeUnit.SECONDS);
+      throw new AssertionError("not refused");
+    } catch (java.util.concurrent.ExecutionException failed) {
+      assertThat(failed.getCause()).isInstanceOf(BulkRefusedException.class);
+      return failed.getCause().getMessage();
+    }
   }
 
   private static Map<String, EncodedTensor> raw(String name, float... values) {
@@ -168,26 +186,17 @@ class SegmentExecutorActorTest {
   }
 
   @Test
-  void runBulk_beforeItsTensors_waitsOffTheActorThreadThenRunsThem() throws Exception {
+  void aRequestOnTheLane_isHandedOverByTheLane_runAndAnsweredOnTheLane() throws Exception {
     TestingModel model = new TestingModel("tiny", 0);
-    try (BulkReceiver lane = lane(Duration.ofSeconds(30));
-        BulkSender sender = new BulkSender(1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(10), 1 << 20, new Random(1),
-            Ticker.system())) {
+    try (BulkReceiver lane = lane(); BulkSender sender = sender()) {
       ActorRef<SegmentExecutorActor.Command> executor = executor(model, 4, Optional.of(lane));
       TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
       executor.tell(new SegmentExecutorActor.GetLane(replies.getRef()));
       assertThat(replies.expectMessageClass(SegmentExecutorActor.Lane.class))
           .isEqualTo(new SegmentExecutorActor.Lane("cloud-1", lane.endpoint()));
-      String token = sender.newToken();
-      executor.tell(new SegmentExecutorActor.RunBulk(1, model.profile().contentHash(), 1, 3, "raw", token,
-          replies.getRef()));
-      // Waiting for its tensors, the executor still answers at once.
-      TestProbe<SegmentExecutorActor.LoadReport> loads = testKit.createTestProbe();
-      executor.tell(new SegmentExecutorActor.GetLoad(loads.getRef()));
-      assertThat(loads.receiveMessage().queueLength()).isZero();
-      replies.expectNoMessage(Duration.ofMillis(100));
-      // Taken on and answered on the lane's connection, not through Artery.
-      BulkExchange exchange = sender.send(lane.endpoint(), token, raw("h1", 2, 3, 4, 5));
+      // Registered once the executor has started: the GetLane answer says it has.
+      BulkExchange exchange = sender.send(lane.endpoint(), sender.newToken(),
+          new BulkRequest(1, model.profile().contentHash(), 1, 3, "raw"), raw("h1", 2, 3, 4, 5));
       BulkAck ack = exchange.acknowledged().get(30, TimeUnit.SECONDS);
       assertThat(ack.queueLength()).isEqualTo(1);
       BulkReply reply = exchange.replied().get(30, TimeUnit.SECONDS);
@@ -196,34 +205,41 @@ class SegmentExecutorActorTest {
       assertThat(done.executorId()).isEqualTo("cloud-1");
       assertThat(done.blockNanos()).hasSize(2);
       assertThat(WireCodecs.decode(done.outputs().get("y")).toFloatArray()).containsExactly(7, 9, 11, 13);
-      replies.expectNoMessage(Duration.ofMillis(100));
       assertThat(lane.inbox().heldBytes()).isZero();
     }
   }
 
   @Test
-  void runBulk_whoseTensorsNeverCome_failsNamingTheLaneAndNoLaneMeansRefused() {
-    TestingModel model = new TestingModel("tiny", 0);
-    try (BulkReceiver lane = lane(Duration.ofMillis(300))) {
-      ActorRef<SegmentExecutorActor.Command> executor = executor(model, 4, Optional.of(lane));
+  void aBadOrOverflowingRequestOnTheLane_isRefusedThereNamingWhy_andAStoppedExecutorsModelIsNoLongerServed()
+      throws Exception {
+    TestingModel model = new TestingModel("slow", 200_000);
+    String hash = model.profile().contentHash();
+    try (BulkReceiver lane = lane(); BulkSender sender = sender()) {
+      ActorRef<SegmentExecutorActor.Command> executor = executor(model, 1, Optional.of(lane));
       TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
-      executor.tell(new SegmentExecutorActor.RunBulk(2, model.profile().contentHash(), 1, 3, "raw", "ab".repeat(16),
-          replies.getRef()));
-      SegmentExecutorActor.Failed failed = replies.expectMessageClass(SegmentExecutorActor.Failed.class,
-          Duration.ofSeconds(10));
-      assertThat(failed.requestId()).isEqualTo(2);
-      assertThat(failed.overloaded()).isFalse();
-      assertThat(failed.reason()).isEqualTo("executor cloud-1: the inputs of request 2 did not arrive on the bulk lane: "
-          + "no tensors arrived on the bulk lane under token " + "ab".repeat(16) + " within 300 ms");
+      executor.tell(new SegmentExecutorActor.GetLane(replies.getRef()));
+      replies.expectMessageClass(SegmentExecutorActor.Lane.class);
+      BulkExchange missing = sender.send(lane.endpoint(), sender.newToken(), new BulkRequest(1, hash, 1, 3, "raw"),
+          raw("h2", 1, 1, 1, 1));
+      assertThat(refusal(missing.replied())).isEqualTo("input 'h1' for cut 1 is missing");
+      BulkExchange zip = sender.send(lane.endpoint(), sender.newToken(), new BulkRequest(2, hash, 1, 3, "zip"),
+          raw("h1", 1, 1, 1, 1));
+      assertThat(refusal(zip.acknowledged())).contains("unknown wire codec 'zip'");
+      BulkExchange first = sender.send(lane.endpoint(), sender.newToken(), new BulkRequest(3, hash, 2, 3, "raw"),
+          raw("h2", 1, 1, 1, 1));
+      first.acknowledged().get(30, TimeUnit.SECONDS);
+      BulkExchange second = sender.send(lane.endpoint(), sender.newToken(), new BulkRequest(4, hash, 2, 3, "raw"),
+          raw("h2", 1, 1, 1, 1));
+      assertThat(refusal(second.replied())).isEqualTo("executor cloud-1 is overloaded: 1 requests queued "
+          + "(partnner.executor.queue-capacity = 1)");
+      assertThat(LaneReplies.done(first.replied().get(30, TimeUnit.SECONDS).note(), Map.of()).requestId()).isEqualTo(3);
+      assertThat(lane.inbox().heldBytes()).isZero();
+      testKit.stop(executor);
+      BulkExchange gone = sender.send(lane.endpoint(), sender.newToken(), new BulkRequest(5, hash, 2, 3, "raw"),
+          raw("h2", 1, 1, 1, 1));
+      assertThat(refusal(gone.replied())).isEqualTo("bulk lane " + lane.endpoint() + ": no executor on this node "
+          + "serves model " + hash + " (request 5)");
     }
-    ActorRef<SegmentExecutorActor.Command> laneless = executor(model, 4);
-    TestProbe<SegmentExecutorActor.Reply> replies = testKit.createTestProbe();
-    laneless.tell(new SegmentExecutorActor.GetLane(replies.getRef()));
-    assertThat(replies.expectMessageClass(SegmentExecutorActor.Lane.class).endpoint()).isEmpty();
-    laneless.tell(new SegmentExecutorActor.RunBulk(3, model.profile().contentHash(), 1, 3, "raw", "cd".repeat(16),
-        replies.getRef()));
-    assertThat(replies.expectMessageClass(SegmentExecutorActor.Failed.class).reason())
-        .isEqualTo("executor cloud-1 has no bulk lane (partnner.bulk.enabled = off on its node)");
   }
 
   @Test

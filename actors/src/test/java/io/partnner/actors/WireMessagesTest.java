@@ -93,7 +93,6 @@ class WireMessagesTest {
     List<Object> equal = List.of(
         new SegmentExecutorActor.GetLoad(loads.getRef()),
         new SegmentExecutorActor.ProbeDown(5, 64, 4096, replies.getRef()),
-        new SegmentExecutorActor.RunBulk(8, "ab".repeat(32), 2, 5, "raw", "cd".repeat(16), replies.getRef()),
         new SegmentExecutorActor.GetLane(replies.getRef()),
         new SegmentExecutorActor.Lane("cloud-b", "10.0.0.7:41234"),
         new SegmentExecutorActor.Received(6, "cloud-b", 2, 1000),

@@ -10,6 +10,7 @@ import io.partnner.runtime.wire.BulkAck;
 import io.partnner.runtime.wire.BulkDelivery;
 import io.partnner.runtime.wire.BulkInbox;
 import io.partnner.runtime.wire.BulkReceiver;
+import io.partnner.runtime.wire.BulkRequest;
 import io.partnner.runtime.wire.BulkSender;
 import io.partnner.runtime.wire.EncodedTensor;
 import java.time.Duration;
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * receiver on the second at {@code /user/cloud-host/executor-bench}: the path of a cloud executor, so its
  * messages take the large-message channel. The receiver acknowledges each {@link SegmentExecutorActor.Run}
  * at once with {@link SegmentExecutorActor.Received}, as a cloud executor does on arrival; each
- * {@link SegmentExecutorActor.RunBulk} once its tensors are in from the bulk lane, as a cloud executor does. The
+ * request that comes on the bulk lane (in the frame with its tensors) once the lane has handed it over, through its
+ * mailbox, as a cloud executor does. The
  * second node has a bulk lane receiver, the first a sender, set up as a partnner node's.
  */
 final class ArteryPair implements AutoCloseable {
@@ -65,8 +67,6 @@ final class ArteryPair implements AutoCloseable {
   private final long formationNanos;
   private final BulkReceiver lane;
   private final BulkSender bulk;
-  private final CompletableFuture<String> refused = new CompletableFuture<>();
-  private final ActorRef<SegmentExecutorActor.Reply> refusals;
   private long nextRequestId;
 
   private ArteryPair(ActorSystem<Void> edge, ActorSystem<Void> cloud, String receiverAddress,
@@ -80,12 +80,6 @@ final class ArteryPair implements AutoCloseable {
     this.formationNanos = formationNanos;
     this.lane = lane;
     this.bulk = bulk;
-    this.refusals = edge.systemActorOf(Behaviors.receive(SegmentExecutorActor.Reply.class)
-        .onMessage(SegmentExecutorActor.Failed.class, failed -> {
-          refused.complete(failed.reason());
-          return Behaviors.same();
-        })
-        .build(), "bench-refusals", Props.empty());
     bulk.warm(lane.endpoint());
   }
 
@@ -100,7 +94,7 @@ final class ArteryPair implements AutoCloseable {
     LoggerFactory.getILoggerFactory();
     PartnnerSettings.BulkSettings lanes = PartnnerSettings.fromConfig(config).bulk();
     BulkReceiver lane = new BulkReceiver("127.0.0.1", 0, new BulkInbox(lanes.maxHeld(), 4096, lanes.ttl(),
-        lanes.timeout(), Ticker.system()), lanes.timeout(), (int) lanes.maxTensorBytes(), lanes.maxHeld());
+        Ticker.system()), lanes.timeout(), (int) lanes.maxTensorBytes(), lanes.maxHeld());
     BulkSender bulk = new BulkSender(lanes.maxHeld(), lanes.timeout(), lanes.timeout(), (int) lanes.maxTensorBytes(),
         new java.security.SecureRandom(), Ticker.system());
     ActorSystem<Void> edge = ActorSystem.create(Behaviors.empty(), Partnner.SYSTEM_NAME, config);
@@ -205,10 +199,10 @@ final class ArteryPair implements AutoCloseable {
   /**
    * As {@link #roundTrips}, but the way partnner moves crossings on its bulk lane (from
    * {@code partnner.bulk.threshold}): the edge pushes the tensors to the receiver's node over its kept TCP
-   * connection while a {@link SegmentExecutorActor.RunBulk} crosses Artery; once the receiver has both, it
-   * acknowledges on the lane's connection, as a cloud executor does.
+   * connection, each frame carrying its request (nothing crosses Artery); once the lane has handed a request to
+   * the receiver, it acknowledges on the lane's connection, as a cloud executor does.
    *
-   * @throws IllegalStateException when Artery drops a RunBulk, the receiver refuses one, or a push fails
+   * @throws IllegalStateException when the receiver refuses a request, or a push fails
    */
   long bulkRoundTrips(Map<String, EncodedTensor> inputs, int count) {
     long first = nextRequestId;
@@ -217,18 +211,11 @@ final class ArteryPair implements AutoCloseable {
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       String token = bulk.newToken();
-      acks.add(bulk.send(lane.endpoint(), token, inputs).acknowledged());
-      receiver.tell(new SegmentExecutorActor.RunBulk(first + i, MODEL_HASH, 0, 0, "raw", token, refusals));
+      acks.add(bulk.send(lane.endpoint(), token, new BulkRequest(first + i, MODEL_HASH, 0, 0, "raw"), inputs)
+          .acknowledged());
     }
-    CompletableFuture<Void> all = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
-    CompletableFuture.anyOf(all, dropped, refused).exceptionally(failure -> null).join();
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).exceptionally(failure -> null).join();
     long nanos = System.nanoTime() - start;
-    if (dropped.isDone()) {
-      throw new IllegalStateException("Artery dropped a message: " + dropped.join());
-    }
-    if (refused.isDone()) {
-      throw new IllegalStateException("the receiver refused a RunBulk: " + refused.join());
-    }
     for (CompletableFuture<BulkAck> ack : acks) {
       if (ack.isCompletedExceptionally()) {
         throw new IllegalStateException("a bulk push failed: " + ack.handle((ok, failure) -> failure).join());
@@ -259,44 +246,28 @@ final class ArteryPair implements AutoCloseable {
     });
   }
 
-  /** A RunBulk's tensors are in (or failed to come). */
-  private record Arrived(SegmentExecutorActor.RunBulk run, BulkDelivery delivery, Throwable failure) {}
+  /** A request came on the bulk lane, with its tensors. */
+  private record Arrived(BulkDelivery delivery) {}
 
   /**
-   * Acknowledges every Run at once and keeps nothing; a RunBulk, on the lane, once its tensors are in: at once when
-   * they came first, else when the inbox hands them over (off the actor's thread, back through its mailbox), as a
-   * cloud executor does.
+   * Acknowledges every Run at once and keeps nothing; a request on the lane, once the lane has handed it over
+   * (through this actor's mailbox), as a cloud executor does.
    */
   private static Behavior<Object> receiver(BulkReceiver lane) {
-    return Behaviors.setup(context -> Behaviors.receive(Object.class)
-        .onMessage(SegmentExecutorActor.Run.class, run -> {
-          run.replyTo().tell(new SegmentExecutorActor.Received(run.requestId(), RECEIVER, 0, 0));
-          return Behaviors.same();
-        })
-        .onMessage(SegmentExecutorActor.RunBulk.class, run -> {
-          CompletableFuture<BulkDelivery> claim = lane.inbox().claim(run.bulkToken());
-          if (claim.isDone()) {
-            acknowledge(claim.handle((delivery, failure) -> new Arrived(run, delivery, failure)).join());
-          } else {
-            context.pipeToSelf(claim, (delivery, failure) -> new Arrived(run, delivery, failure));
-          }
-          return Behaviors.same();
-        })
-        .onMessage(Arrived.class, arrived -> {
-          acknowledge(arrived);
-          return Behaviors.same();
-        })
-        .build());
-  }
-
-  private static void acknowledge(Arrived arrived) {
-    SegmentExecutorActor.RunBulk run = arrived.run();
-    if (arrived.failure() == null) {
-      arrived.delivery().acknowledge(0, 0);
-    } else {
-      run.replyTo().tell(new SegmentExecutorActor.Failed(run.requestId(), RECEIVER, String.valueOf(arrived.failure()),
-          false));
-    }
+    return Behaviors.setup(context -> {
+      ActorRef<Object> self = context.getSelf();
+      lane.register(MODEL_HASH, delivery -> self.tell(new Arrived(delivery)));
+      return Behaviors.receive(Object.class)
+          .onMessage(SegmentExecutorActor.Run.class, run -> {
+            run.replyTo().tell(new SegmentExecutorActor.Received(run.requestId(), RECEIVER, 0, 0));
+            return Behaviors.same();
+          })
+          .onMessage(Arrived.class, arrived -> {
+            arrived.delivery().acknowledge(0, 0);
+            return Behaviors.same();
+          })
+          .build();
+    });
   }
 
   /** Completes when {@code system} has seen every one of {@code members} Up. */
@@ -328,7 +299,7 @@ final class ArteryPair implements AutoCloseable {
       context.getSystem().eventStream().tell(new EventStream.Subscribe<>(Dropped.class, context.getSelf()));
       return Behaviors.receive(Dropped.class)
           .onMessage(Dropped.class, drop -> {
-            if (drop.message() instanceof SegmentExecutorActor.Run || drop.message() instanceof SegmentExecutorActor.RunBulk) {
+            if (drop.message() instanceof SegmentExecutorActor.Run) {
               dropped.complete(drop.reason());
             }
             return Behaviors.same();

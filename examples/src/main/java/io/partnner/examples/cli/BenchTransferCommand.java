@@ -81,8 +81,8 @@ final class BenchTransferCommand implements Callable<Integer> {
     out.println("artery: ask with a SegmentExecutorActor.Run carrying one raw-coded tensor (Kryo, TensorMessageSerializer); "
         + "the receiver answers SegmentExecutorActor.Received (CBOR) at once");
     out.println("bulk: the sender pushes the tensor (a header, then its bytes straight from its buffer) over a kept TCP "
-        + "connection to the receiver's node while a SegmentExecutorActor.RunBulk (CBOR) crosses Artery; the receiver, "
-        + "once it has both, acknowledges on the lane's connection");
+        + "connection to the receiver's node, the request in the same frame (nothing crosses Artery); the receiver, "
+        + "once its lane has handed the request over, acknowledges on the lane's connection");
     out.println("raw: java.net sockets with TCP_NODELAY: a 4-byte length and the same tensor bytes, read into a new array, "
         + "then a 1-byte acknowledgement");
     out.printf("data: float32 tensors of shape [1, n], uniform in [-1, 1), seed %d; MB = 10^6 bytes; "

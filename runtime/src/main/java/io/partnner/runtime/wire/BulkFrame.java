@@ -17,12 +17,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One frame of the bulk lane: named encoded tensors under a token, laid out so that their payloads go from the
- * sender's buffers to the socket and from the socket into the receiver's arrays with no intermediate copy.
+ * One frame of the bulk lane: a request ({@link BulkRequest}) and its named encoded tensors under a token, laid out
+ * so that their payloads go from the sender's buffers to the socket and from the socket into the receiver's arrays
+ * with no intermediate copy.
  *
  * <pre>
- * int    magic 0x504E4231 ("PNB1")
+ * int    magic 0x504E4232 ("PNB2")
  * byte[16] token
+ * int    note length (1 .. 64 KiB), the note: the request
  * int    header length (1 .. 1 MiB)
  * header: varint count; per tensor: varint name length, UTF-8 name, codec id, dtype code (ONNX), shape (as in
  *         the tensor wire format), max abs and relative error (doubles), varint parameter count, the scales
@@ -35,10 +37,11 @@ import java.util.Map;
  *
  * <p>The other way, on the same connection, go acknowledgements: int magic 0x504E4241 ("PNBA"), the 16-byte token,
  * int queue length, long mean service nanoseconds (32 bytes); and replies: int magic 0x504E4252 ("PNBR"), the
- * token, int note length (0 .. 64 KiB), the note (the application's bytes), then header and payloads as above.
+ * token, int note length (0 .. 64 KiB), the note (the application's bytes), then header and payloads as above; and
+ * refusals: int magic 0x504E4246 ("PNBF"), the token, int reason length (1 .. 64 KiB), the reason (UTF-8).
  */
 final class BulkFrame {
-  static final int MAGIC = 0x504E4231;
+  static final int MAGIC = 0x504E4232;
   static final int TOKEN_BYTES = 16;
   static final int MAX_HEADER_BYTES = 1 << 20;
   static final int MAX_TENSORS = 4096;
@@ -47,6 +50,9 @@ final class BulkFrame {
   static final int ACK_BYTES = 4 + TOKEN_BYTES + 4 + 8;
   static final int REPLY_MAGIC = 0x504E4252;
   static final int MAX_NOTE_BYTES = 1 << 16;
+  static final int REFUSAL_MAGIC = 0x504E4246;
+  // Characters of a refusal's reason sent: at most 3 UTF-8 bytes each, so it stays within a note's limit.
+  private static final int MAX_REASON_CHARS = MAX_NOTE_BYTES / 3;
 
   /** An acknowledgement as read: the token and what the receiver said. */
   record Ack(String token, BulkAck ack) {}
@@ -75,9 +81,9 @@ final class BulkFrame {
    * @throws IllegalArgumentException when a tensor cannot be sent (type, rank, over {@code maxTensorBytes}) or
    *     the header would be too big; nothing is written then
    */
-  static void write(OutputStream out, String token, Map<String, EncodedTensor> tensors, int maxTensorBytes)
-      throws IOException {
-    writeFrame(out, MAGIC, token, null, tensors, maxTensorBytes);
+  static void write(OutputStream out, String token, BulkRequest request, Map<String, EncodedTensor> tensors,
+      int maxTensorBytes) throws IOException {
+    writeFrame(out, MAGIC, token, request.note(), tensors, maxTensorBytes);
   }
 
   /** As {@link #write}, a reply: {@code note} (at most {@link #MAX_NOTE_BYTES}) travels before the tensors. */
@@ -174,6 +180,51 @@ final class BulkFrame {
         .putLong(meanServiceNanos).array();
   }
 
+  /** The bytes of a refusal of the frame under {@code token}, for {@code reason} (cut short if very long). */
+  static byte[] refusal(String token, String reason) {
+    String sent = reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason;
+    byte[] text = (sent.isEmpty() ? "refused" : sent).getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(4 + TOKEN_BYTES + 4 + text.length).putInt(REFUSAL_MAGIC).put(tokenBytes(token))
+        .putInt(text.length).put(text).array();
+  }
+
+  /** A refusal as read: the token and the receiver's reason. */
+  record Refusal(String token, String reason) {}
+
+  /**
+   * Reads the rest of a refusal, after its magic number.
+   *
+   * @throws WireFormatException when the reason's length is out of bounds
+   * @throws IOException when the stream fails or ends
+   */
+  static Refusal readRefusal(DataInputStream in) throws IOException {
+    String token = readToken(in);
+    int length = in.readInt();
+    if (length < 1 || length > MAX_NOTE_BYTES) {
+      throw new WireFormatException("bulk refusal claims a reason of " + length + " bytes, outside 1.." + MAX_NOTE_BYTES);
+    }
+    byte[] reason = new byte[length];
+    in.readFully(reason);
+    return new Refusal(token, new String(reason, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Reads a frame's note, the part after the magic number and the token: the bytes of its request, not yet read.
+   *
+   * @throws WireFormatException when its length is out of bounds (the stream cannot be trusted after it)
+   * @throws IOException when the stream fails or ends
+   */
+  static byte[] readNote(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 1 || length > MAX_NOTE_BYTES) {
+      throw new WireFormatException("bulk frame claims a request note of " + length + " bytes, outside 1.."
+          + MAX_NOTE_BYTES);
+    }
+    byte[] note = new byte[length];
+    in.readFully(note);
+    return note;
+  }
+
   /** A reply as read: the token, the note and the tensors. */
   record Reply(String token, BulkReply reply) {}
 
@@ -211,7 +262,7 @@ final class BulkFrame {
   }
 
   /**
-   * Reads a frame's header, the part after the magic number and the token.
+   * Reads a frame's header, the part after the note (or, in a reply, after the magic number, the token and the note).
    *
    * @throws WireFormatException naming what is wrong: a length out of bounds, an unknown codec or dtype, a shape
    *     over {@code maxTensorBytes}, a payload or a frame total over the limits, a repeated name

@@ -1,9 +1,11 @@
 package io.partnner.runtime.wire;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,16 +21,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The receiving end of the bulk lane: a plain TCP listener whose peers push {@link BulkFrame}s, each read
- * straight into arrays of its own and put into the node's {@link BulkInbox} under its token; the
- * {@link BulkDelivery} acknowledges it to the sender on the same connection. Each connection is
- * read on a thread of its own and kept open between frames. A frame's bytes are reserved in the inbox before they
- * are read; once a frame has started, its bytes must keep coming (no gap of {@code frameTimeout}). A stream that is not a bulk
- * stream, or a frame that is malformed or truncated, closes its connection, fails its claim with the reason and
- * is logged naming the peer.
+ * The receiving end of the bulk lane: a plain TCP listener whose peers push {@link BulkFrame}s, each carrying its
+ * request; each frame is read straight into arrays of its own and handed, as a {@link BulkDelivery}, to the
+ * {@link BulkHandler} registered for its model (the node's executor), which acknowledges and answers it on the same
+ * connection. Each connection is read on a thread of its own and kept open between frames. A frame's bytes are
+ * reserved in the {@link BulkInbox} before they are read; once a frame has started, its bytes must keep coming (no
+ * gap of {@code frameTimeout}). A frame whose request is malformed, for a model no handler serves, or over the
+ * inbox's limits is refused on the connection with the reason, and the connection goes on; a stream that is not a
+ * bulk stream, or a frame whose lengths are malformed or that is truncated, closes its connection (its frame is
+ * refused with the reason first, when its token was read); both are logged naming the peer.
  */
 public final class BulkReceiver implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(BulkReceiver.class.getName());
@@ -44,10 +50,11 @@ public final class BulkReceiver implements AutoCloseable {
   private final long maxFrameBytes;
   private final ScheduledExecutorService sweeper;
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+  private final Map<String, BulkHandler> handlers = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
-   * Listens on {@code host} at {@code port} (0: any free port) for frames into {@code inbox}.
+   * Listens on {@code host} at {@code port} (0: any free port) for frames, their bytes counted in {@code inbox}.
    *
    * @param frameTimeout longest gap in a started frame's bytes (also the inbox's sweep period, at most 1 s)
    * @param maxTensorBytes largest tensor a frame may carry
@@ -88,9 +95,19 @@ public final class BulkReceiver implements AutoCloseable {
     return endpoint;
   }
 
-  /** Where the frames go. */
+  /** What holds the bytes of frames being read or waiting for their executor. */
   public BulkInbox inbox() {
     return inbox;
+  }
+
+  /** Hands the frames for the model with content hash {@code modelHash} to {@code handler} from now on. */
+  public void register(String modelHash, BulkHandler handler) {
+    handlers.put(Objects.requireNonNull(modelHash, "modelHash"), Objects.requireNonNull(handler, "handler"));
+  }
+
+  /** Frames for {@code modelHash} are refused from now on, unless another handler took its place already. */
+  public void unregister(String modelHash, BulkHandler handler) {
+    handlers.remove(modelHash, handler);
   }
 
   private void accept() {
@@ -118,11 +135,11 @@ public final class BulkReceiver implements AutoCloseable {
   private void serve(Socket socket) {
     String peer = String.valueOf(socket.getRemoteSocketAddress());
     String token = null;
-    // Acknowledgements and replies go back on a thread of their own: whoever sends them (an actor) never blocks on
-    // the socket.
-    ExecutorService back = Executors.newSingleThreadExecutor(daemon("partnner-bulk-back " + peer));
-    BulkDelivery.Channel channel = new Back(socket, back);
-    try (socket) {
+    // Acknowledgements and refusals go back on a thread of their own: whoever sends them (an actor, or this reader)
+    // never blocks on the socket.
+    ExecutorService writer = Executors.newSingleThreadExecutor(daemon("partnner-bulk-back " + peer));
+    Back back = new Back(socket, writer);
+    try {
       socket.setTcpNoDelay(true);
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES));
       byte[] rawToken = new byte[BulkFrame.TOKEN_BYTES];
@@ -143,11 +160,23 @@ public final class BulkReceiver implements AutoCloseable {
         socket.setSoTimeout(frameTimeoutMillis);
         in.readFully(rawToken);
         token = HexFormat.of().formatHex(rawToken);
+        byte[] note = BulkFrame.readNote(in);
         BulkFrame.Header header = BulkFrame.readHeader(in, maxTensorBytes, maxFrameBytes);
-        String refusal = inbox.reserve(token, header.payloadBytes());
+        // The note is length-delimited: a bad request is refused and the stream stays in step.
+        BulkRequest request = null;
+        BulkHandler handler = null;
+        String refusal;
+        try {
+          request = BulkRequest.read(note);
+          handler = handlers.get(request.modelHash());
+          refusal = handler == null ? "no executor on this node serves model " + request.modelHash()
+              + " (request " + request.requestId() + ")" : inbox.reserve(token, header.payloadBytes());
+        } catch (WireFormatException malformed) {
+          refusal = malformed.getMessage();
+        }
         if (refusal != null) {
-          LOG.log(System.Logger.Level.WARNING, "bulk lane " + endpoint + ": refused a frame from " + peer + ": "
-              + refusal);
+          refuse(back, token, peer, refusal);
+          token = null;
           in.skipNBytes(header.payloadBytes());
           continue;
         }
@@ -155,32 +184,51 @@ public final class BulkReceiver implements AutoCloseable {
         try {
           tensors = BulkFrame.readPayloads(in, header, receiveBuffers);
         } catch (IOException | RuntimeException broken) {
-          inbox.failed(token, reason(peer, broken));
-          token = null;
+          inbox.release(token);
           throw broken;
         }
-        inbox.arrived(token, new BulkDelivery(token, tensors, channel));
+        String taken = token;
+        BulkDelivery delivery = new BulkDelivery(token, request, tensors, back, () -> inbox.release(taken));
+        token = null;
+        try {
+          handler.handle(delivery);
+        } catch (RuntimeException failed) {
+          delivery.refuse("bulk lane " + endpoint + ": the executor of model " + request.modelHash()
+              + " could not take request " + request.requestId() + ": " + failed);
+        }
       }
-    } catch (WireFormatException malformed) {
-      refuse(token, peer, malformed.getMessage());
-    } catch (SocketTimeoutException stalled) {
-      refuse(token, peer, stalled(peer));
     } catch (IOException | RuntimeException broken) {
-      refuse(token, peer, reason(peer, broken));
+      String reason = reason(peer, broken);
+      if (token != null) {
+        // The sender learns why at once, before the connection closes.
+        back.refuse(token, "bulk lane " + endpoint + ": " + reason);
+      }
+      if (!closed) {
+        LOG.log(System.Logger.Level.WARNING, "bulk lane " + endpoint + ": closed the connection from " + peer + ": "
+            + reason);
+      }
     } finally {
       connections.remove(socket);
-      back.shutdown();
+      // Closed after what is queued for it is written.
+      back.closeAfterQueued();
+      writer.shutdown();
     }
   }
 
   /**
-   * Writes acknowledgements and replies to one connection, on its own thread. A write that makes no progress for the
-   * frame timeout (the sender stopped reading) closes the connection; the sender then fails what it awaits.
+   * Writes acknowledgements, refusals and replies to one connection, under one lock. Acknowledgements and refusals
+   * are written by the connection's writer thread, so their callers never block; a reply is written by its caller
+   * (the executor's ONNX Runtime thread) when nothing is queued before it, saving the wake-up of the writer thread,
+   * else queued behind, so that a request's acknowledgement always comes before its reply. A write that makes no
+   * progress for the frame timeout (the sender stopped reading) closes the connection; the sender then fails what it
+   * awaits.
    */
   private final class Back implements BulkDelivery.Channel {
     private final Socket socket;
     private final ExecutorService writer;
-    private java.io.OutputStream out;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final Object lock = new Object();
+    private OutputStream out;
 
     Back(Socket socket, ExecutorService writer) {
       this.socket = socket;
@@ -193,33 +241,63 @@ public final class BulkReceiver implements AutoCloseable {
     }
 
     @Override
+    public void refuse(String token, String reason) {
+      submit(out -> out.write(BulkFrame.refusal(token, reason)));
+    }
+
+    @Override
     public void reply(String token, byte[] note, Map<String, EncodedTensor> tensors) {
-      submit(out -> BulkFrame.writeReply(out, token, note, tensors, maxTensorBytes));
+      Write write = out -> BulkFrame.writeReply(out, token, note, tensors, maxTensorBytes);
+      if (queued.get() == 0) {
+        writeNow(write);
+      } else {
+        submit(write);
+      }
+    }
+
+    void closeAfterQueued() {
+      try {
+        writer.execute(() -> closeQuietly(socket));
+      } catch (RejectedExecutionException stopped) {
+        closeQuietly(socket);
+      }
     }
 
     private void submit(Write write) {
+      queued.incrementAndGet();
       try {
         writer.execute(() -> {
-          java.util.concurrent.ScheduledFuture<?> stall = sweeper.schedule(() -> closeQuietly(socket),
-              frameTimeoutMillis, TimeUnit.MILLISECONDS);
           try {
-            if (out == null) {
-              out = new java.io.BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES);
-            }
-            write.to(out);
-            out.flush();
-          } catch (IOException | RuntimeException broken) {
-            if (!closed && !socket.isClosed()) {
-              LOG.log(System.Logger.Level.WARNING, "bulk lane " + endpoint + ": closed the connection to "
-                  + socket.getRemoteSocketAddress() + ", an answer could not be written: " + broken);
-            }
-            closeQuietly(socket);
+            writeNow(write);
           } finally {
-            stall.cancel(false);
+            queued.decrementAndGet();
           }
         });
       } catch (RejectedExecutionException closedAlready) {
+        queued.decrementAndGet();
         // The connection is gone; its sender learns that by itself.
+      }
+    }
+
+    private void writeNow(Write write) {
+      ScheduledFuture<?> stall = sweeper.schedule(() -> closeQuietly(socket), frameTimeoutMillis,
+          TimeUnit.MILLISECONDS);
+      try {
+        synchronized (lock) {
+          if (out == null) {
+            out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES);
+          }
+          write.to(out);
+          out.flush();
+        }
+      } catch (IOException | RuntimeException broken) {
+        if (!closed && !socket.isClosed()) {
+          LOG.log(System.Logger.Level.WARNING, "bulk lane " + endpoint + ": closed the connection to "
+              + socket.getRemoteSocketAddress() + ", an answer could not be written: " + broken);
+        }
+        closeQuietly(socket);
+      } finally {
+        stall.cancel(false);
       }
     }
   }
@@ -227,17 +305,12 @@ public final class BulkReceiver implements AutoCloseable {
   /** One write to the connection back. */
   @FunctionalInterface
   private interface Write {
-    void to(java.io.OutputStream out) throws IOException;
+    void to(OutputStream out) throws IOException;
   }
 
-  private void refuse(String token, String peer, String reason) {
-    if (token != null) {
-      inbox.failed(token, "bulk lane " + endpoint + ": " + reason);
-    }
-    if (!closed) {
-      LOG.log(System.Logger.Level.WARNING, "bulk lane " + endpoint + ": closed the connection from " + peer + ": "
-          + reason);
-    }
+  private void refuse(Back back, String token, String peer, String reason) {
+    LOG.log(System.Logger.Level.WARNING, "bulk lane " + endpoint + ": refused a frame from " + peer + ": " + reason);
+    back.refuse(token, "bulk lane " + endpoint + ": " + reason);
   }
 
   private String reason(String peer, Exception broken) {

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The sending end of the bulk lane: pushes tensors to a peer's {@link BulkReceiver} as {@link BulkFrame}s, their
  * payloads written from the tensors' own buffers. One connection per peer, opened ahead of use by {@link #warm}
  * and kept open; each peer has a writer thread and a thread reading what comes back, so a caller (an actor) never
- * blocks: {@link #send} queues the frame and returns the stages of its acknowledgement and its reply. Bounded: at
+ * blocks: {@link #send} queues the frame (the request and its tensors) and returns the stages of its acknowledgement
+ * and its reply. Bounded: at
  * most {@code maxQueuedBytes} of payload wait at once (over it a send fails at once), a connect or a write that
  * makes no progress for {@code timeout} closes the connection and fails (the next send opens a new one), a frame
  * not acknowledged within {@code timeout} of being written fails, and so does one without a reply within
@@ -93,12 +94,14 @@ public final class BulkSender implements AutoCloseable {
   }
 
   /**
-   * Queues {@code tensors} for {@code endpoint} under {@code token}. The exchange's stages complete with the
-   * receiver's acknowledgement and reply, or fail with a {@link WireFormatException} naming the peer and the reason:
-   * the queue is full (then both have failed already when this returns), a tensor cannot be sent, the connection
-   * failed or made no progress within the timeout, or what was awaited did not come in time.
+   * Queues {@code request} and its {@code tensors} for {@code endpoint} under {@code token}, in one frame. The
+   * exchange's stages complete with the receiver's acknowledgement and reply; or both fail with a
+   * {@link BulkRefusedException} carrying the receiver's reason when it refused the request; or with a
+   * {@link WireFormatException} naming the peer and the reason: the queue is full (then both have failed already when
+   * this returns), a tensor cannot be sent, the connection failed or made no progress within the timeout, or what
+   * was awaited did not come in time.
    */
-  public BulkExchange send(String endpoint, String token, Map<String, EncodedTensor> tensors) {
+  public BulkExchange send(String endpoint, String token, BulkRequest request, Map<String, EncodedTensor> tensors) {
     Awaiting awaiting = new Awaiting(new CompletableFuture<>(), new CompletableFuture<>());
     BulkExchange exchange = new BulkExchange(awaiting.ack(), awaiting.reply());
     long bytes = BulkFrame.payloadBytes(tensors);
@@ -112,7 +115,7 @@ public final class BulkSender implements AutoCloseable {
     boolean queuedUp = run(endpoint, peer -> {
       WireFormatException failed = null;
       try {
-        peer.write(token, tensors, awaiting);
+        peer.write(token, request, tensors, awaiting);
       } catch (IOException | RuntimeException failure) {
         peer.awaiting.remove(token);
         failed = failure instanceof WireFormatException wire ? wire
@@ -210,7 +213,7 @@ public final class BulkSender implements AutoCloseable {
       return reply;
     }
 
-    void fail(WireFormatException failure) {
+    void fail(RuntimeException failure) {
       ack.completeExceptionally(failure);
       reply.completeExceptionally(failure);
     }
@@ -287,6 +290,12 @@ public final class BulkSender implements AutoCloseable {
             if (waiting != null) {
               waiting.ack().complete(ack.ack());
             }
+          } else if (magic == BulkFrame.REFUSAL_MAGIC) {
+            BulkFrame.Refusal refusal = BulkFrame.readRefusal(in);
+            Awaiting waiting = awaiting.remove(refusal.token());
+            if (waiting != null) {
+              waiting.fail(new BulkRefusedException(refusal.reason()));
+            }
           } else if (magic == BulkFrame.REPLY_MAGIC) {
             BulkFrame.Reply reply = BulkFrame.readReply(in, maxTensorBytes, maxQueuedBytes);
             Awaiting waiting = awaiting.remove(reply.token());
@@ -318,14 +327,15 @@ public final class BulkSender implements AutoCloseable {
       });
     }
 
-    void write(String token, Map<String, EncodedTensor> tensors, Awaiting waiting) throws IOException {
+    void write(String token, BulkRequest request, Map<String, EncodedTensor> tensors, Awaiting waiting)
+        throws IOException {
       OutputStream stream = connection();
       // Awaited before the write: the acknowledgement may come before the write call returns.
       waiting.connection = socket;
       awaiting.put(token, waiting);
       stalled = false;
       try {
-        BulkFrame.write(stream, token, tensors, maxTensorBytes);
+        BulkFrame.write(stream, token, request, tensors, maxTensorBytes);
         stream.flush();
         waiting.writtenNanos = ticker.nanos();
       } catch (IllegalArgumentException unsendable) {
