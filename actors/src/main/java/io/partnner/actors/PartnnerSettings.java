@@ -104,13 +104,13 @@ public record PartnnerSettings(
 
   /**
    * The bulk lane ({@code partnner.bulk}): crossings of {@code threshold} bytes or more go from the edge to the cloud
-   * executor's node over plain TCP beside Artery, which carries only the request.
+   * executor's node over plain TCP beside Artery, in one frame with the request itself.
    *
    * @param threshold crossings of at least this many bytes take the lane; negative: the lane is off
    * @param port where a cloud node's lane listens, on its canonical host (0: any free port)
-   * @param ttl how long a cloud node holds tensors whose request has not arrived (or has not claimed them)
+   * @param ttl how long a received frame counts against {@code maxHeld} before its executor has taken it on
    * @param maxHeld most bytes a cloud node holds, and an edge queues for sending, at once
-   * @param timeout longest connect, gap in a frame's bytes, or wait of a request for its tensors
+   * @param timeout longest connect, write or read without progress, or wait for an acknowledgement
    * @param maxTensorBytes largest tensor a frame may carry ({@code partnner.wire.max-tensor-bytes})
    * @param receiveBufferBytes idle arrays a cloud node keeps for received payloads
    *     ({@code partnner.wire.receive-buffer-bytes})

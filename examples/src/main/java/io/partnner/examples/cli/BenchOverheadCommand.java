@@ -55,10 +55,11 @@ final class BenchOverheadCommand implements Callable<Integer> {
   Integer cut;
 
   @Option(names = "--runs", paramLabel = "N", description = "timed runs per variant (default ${DEFAULT-VALUE})")
-  int runs = 40;
+  int runs = 60;
 
-  @Option(names = "--warmup", paramLabel = "N", description = "untimed runs first (default ${DEFAULT-VALUE})")
-  int warmup = 10;
+  @Option(names = "--warmup", paramLabel = "N", description = "untimed runs of each variant first, enough for the JIT "
+      + "to compile the request path as in a node that has served a while (default ${DEFAULT-VALUE})")
+  int warmup = 200;
 
   @Override
   public Integer call() throws Exception {
