@@ -353,14 +353,16 @@ public final class SegmentExecutorActor extends AbstractBehavior<SegmentExecutor
     Done done = new Done(run.requestId(), executorId, run.fromCut(), run.toCut(), outputs, result.blockNanos(),
         job.waitedNanos(), service, end - encodeStart, Math.max(0, publishedLength - 1),
         Math.round(WorkQueue.nextMean(publishedMeanService, service, queue.weight())));
-    byte[] note = job.delivery() != null ? LaneReplies.note(done) : null;
-    self.tell(new Finished(job, null));
     // Neither way back throws (the lane's writer handles its own failures), so Finished is told only once.
     if (job.delivery() != null) {
+      byte[] note = LaneReplies.note(done);
+      self.tell(new Finished(job, null));
       // Back the way the request came, on the bulk lane's connection, written by this thread (not an actor's).
       job.delivery().reply(note, done.outputs());
     } else {
+      // The answer first: on the edge the gateway shares this executor's thread, and a tell does not wait.
       run.replyTo().tell(done);
+      self.tell(new Finished(job, null));
     }
   }
 
