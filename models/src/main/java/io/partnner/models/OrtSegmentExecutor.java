@@ -340,6 +340,10 @@ public final class OrtSegmentExecutor implements SegmentExecutor {
           return thread;
         });
       }
+      if (builder.isShutdown()) {
+        // Closing: the range keeps running in pieces until then.
+        return;
+      }
       lastBuild = java.util.concurrent.CompletableFuture.runAsync(() -> {
         sessionsLock.readLock().lock();
         try {
