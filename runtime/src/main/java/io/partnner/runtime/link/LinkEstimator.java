@@ -23,8 +23,11 @@ import java.util.Optional;
  * give RTT samples, large ones bandwidth samples; a small transfer with another queued right behind it
  * has its own time on the wire taken off at the rate that follower measures. Each estimate is a robust
  * running mean: time-weighted, outliers held back, a run of them taken as a change that drops the old
- * weight. Every completed transfer also proves that the RTT is at most its duration and the bandwidth at
- * least its bits over its duration; an estimate outside those bounds is moved onto them at once. While a
+ * weight. A bandwidth sample counts by how well it could be timed: its time on the wire against the
+ * scatter of the edge's timings (see {@link #timingNoiseNanos}), so a probe tail of a few milliseconds,
+ * timed by completions that arrive a few milliseconds late now and then, moves the estimate little and
+ * cannot pass for a change, while a crossing of hundreds of milliseconds counts fully. Every completed
+ * transfer also proves that the RTT is at most its duration and the bandwidth at least its bits over its duration; an estimate outside those bounds is moved onto them at once. While a
  * transfer is overdue, its bytes over the time it has been sending bound the bandwidth from above, so a
  * collapsing link shows before the transfer completes.
  *
@@ -37,6 +40,10 @@ public final class LinkEstimator {
   private final LinkEstimatorSettings settings;
   private final Ticker ticker;
   private final RobustEwma rtt;
+  /** Mean square deviation of RTT samples from the estimate, its sample count and the time of the last one. */
+  private double noiseVariance;
+  private int noiseSamples;
+  private long noiseNanos;
   private final Lane up;
   private final Lane down;
 
@@ -118,7 +125,8 @@ public final class LinkEstimator {
       }
     }
     if (sampled) {
-      lane.bandwidth.offer(Math.log(measuredBitsPerSecond), completedNanos);
+      // Timed over wireNanos by clocks that scatter by the timing noise: a relative error of their ratio.
+      lane.bandwidth.offer(Math.log(measuredBitsPerSecond), completedNanos, timingNoiseNanos() / wireNanos);
     }
     if (duration > 0) {
       // Whatever the samples said, this transfer proves two bounds: it held at least one round trip, and its
@@ -134,9 +142,37 @@ public final class LinkEstimator {
 
   private void offerRtt(PendingRtt sample, double bitsPerSecond) {
     double wire = Double.isNaN(bitsPerSecond) ? 0 : sample.bits / bitsPerSecond * 1e9;
-    if (sample.durationNanos - wire > 0) {
-      rtt.offer(Math.log(sample.durationNanos - wire), sample.completedNanos);
+    double roundTrip = sample.durationNanos - wire;
+    if (roundTrip > 0) {
+      // Scatter is a round trip within the spread's floor of the estimate; one further off met a queue, a stall
+      // or a changed path, which are news for the RTT, not the clocks' scatter.
+      double before = rtt.known() ? Math.exp(rtt.mean()) : Double.NaN;
+      boolean usual = Math.abs(roundTrip - before) <= settings.minRelativeSpread() * before;
+      if (rtt.offer(Math.log(roundTrip), sample.completedNanos) == RobustEwma.Outcome.ACCEPTED && usual) {
+        timingNoise(roundTrip - before, sample.completedNanos);
+      }
     }
+  }
+
+  /**
+   * How much the edge's timing of a transfer scatters, in nanoseconds, learnt from the round trips it measured:
+   * the root mean square of the RTT samples' deviations from the estimate (over {@code timingNoiseHalfLife}; only
+   * those within {@code minRelativeSpread} of it: further off, a sample met a queue or a stall), times the square
+   * root of two because a bandwidth sample is the difference of two such timings (the completions of a probe's
+   * head and tail, or a completion and the RTT estimate). Zero until a second round trip was measured; near zero
+   * where timings are exact (the simulator, where only the wire time taken off a round trip can be off).
+   */
+  public double timingNoiseNanos() {
+    return Math.sqrt(2 * noiseVariance);
+  }
+
+  /** Folds one RTT sample's deviation from the estimate into the timing scatter: a mean of squares, weighted by time. */
+  private void timingNoise(double deviationNanos, long nanos) {
+    double weight = noiseSamples == 0 ? 1 : Math.max(1 - Math.pow(2, -(double) Math.max(0, nanos - noiseNanos)
+        / settings.timingNoiseHalfLife().toNanos()), 1.0 / (noiseSamples + 1));
+    noiseVariance += weight * (deviationNanos * deviationNanos - noiseVariance);
+    noiseSamples = Math.min(noiseSamples + 1, 1 << 20);
+    noiseNanos = nanos;
   }
 
   /** The current estimate of one direction, dated by the ticker. */

@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param smallTransferBytes before any bandwidth estimate exists, transfers up to this size count as
  *     pure round trips
  * @param minSampleTime shortest time on the wire that counts as a bandwidth sample (timer resolution)
+ * @param timingNoiseHalfLife how fast the scatter of the edge's timings (learnt from the RTT samples) forgets;
+ *     long, since it is a property of the machine and path rather than of the moment, and the scatter comes
+ *     in rare large delays that a short memory would miss between them
  */
 public record LinkEstimatorSettings(
     Duration bandwidthHalfLife,
@@ -35,7 +38,8 @@ public record LinkEstimatorSettings(
     double rttSampleMaxBandwidthShare,
     double bandwidthSampleMinRttShare,
     long smallTransferBytes,
-    Duration minSampleTime) {
+    Duration minSampleTime,
+    Duration timingNoiseHalfLife) {
 
   /** Checks every value. */
   public LinkEstimatorSettings {
@@ -44,6 +48,7 @@ public record LinkEstimatorSettings(
     positive("rttHalfLife", rttHalfLife);
     positive("staleAfter", staleAfter);
     positive("minSampleTime", minSampleTime);
+    positive("timingNoiseHalfLife", timingNoiseHalfLife);
     if (!(outlierSigmas >= 1) || Double.isInfinite(outlierSigmas)) {
       throw new IllegalArgumentException("outlierSigmas must be a finite number >= 1, got " + outlierSigmas);
     }
@@ -67,7 +72,7 @@ public record LinkEstimatorSettings(
   /** Defaults for links that change about every second. */
   public static LinkEstimatorSettings defaults() {
     return new LinkEstimatorSettings(Duration.ofMillis(150), Duration.ofSeconds(5), Duration.ofSeconds(5), 3.0, 0.25, 3,
-        Duration.ofSeconds(2), 0.25, 0.5, 2048, Duration.ofNanos(50_000));
+        Duration.ofSeconds(2), 0.25, 0.5, 2048, Duration.ofNanos(50_000), Duration.ofSeconds(30));
   }
 
   private static void positive(String name, Duration value) {

@@ -15,8 +15,10 @@ import java.util.Optional;
  * Before there is any estimate, probes go uncharged (there is nothing to price them with). A probe whose
  * tail produced no bandwidth sample (it crossed too quickly to time: a fast link, or an estimate that
  * collapsed during an outage and now sizes tails far too small) makes the next tail twice as big, so an
- * estimate forms, or recovers, within a few probes. The first estimate opens the bucket full. Probes are sized to take
- * {@code tailTarget} on the wire at the estimated bandwidth, and come every
+ * estimate forms, or recovers, within a few probes; so does a tail timed too coarsely for the estimator to rest
+ * on it. The first estimate opens the bucket full. Probes are sized to take
+ * {@code tailTarget} on the wire at the estimated bandwidth, or {@code tailNoiseMultiple} times the scatter of
+ * the edge's timings if that is longer (a tail must take well over the timing error to be measured), and come every
  * {@code idleInterval} while the estimate is fresh and steady, or every {@code urgentInterval} while it
  * is missing, old or suspected of changing; the budget caps both.
  *
@@ -85,8 +87,8 @@ public final class ProbePolicy {
     if (estimate.isPresent()) {
       LinkEstimate known = estimate.get();
       double bitsPerNano = known.mbps() * 1e6 / 1e9;
-      tail = Math.max(settings.minTailBytes(),
-          Math.min(settings.maxTailBytes(), Math.round(bitsPerNano / 8 * settings.tailTarget().toNanos())));
+      double tailNanos = Math.max(settings.tailTarget().toNanos(), settings.tailNoiseMultiple() * estimator.timingNoiseNanos());
+      tail = Math.max(settings.minTailBytes(), Math.min(settings.maxTailBytes(), Math.round(bitsPerNano / 8 * tailNanos)));
       urgent = known.changeSuspected() || known.bandwidthAgeNanos() > settings.staleAfter().toNanos();
       refillBitsPerNano = settings.linkShare() * bitsPerNano;
       capacityBits = refillBitsPerNano * settings.budgetWindow().toNanos();

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param headBytes size of the small leading transfer that measures the round trip
  * @param tailTarget time the trailing transfer should take on the wire at the estimated bandwidth;
  *     long enough to time well, short enough to be cheap
+ * @param tailNoiseMultiple ... and at least this many times the scatter of the edge's timings
+ *     ({@link LinkEstimator#timingNoiseNanos}), so that the tail can be timed where replies reach the edge
+ *     milliseconds late now and then (a loaded machine); no effect where timings are exact
  * @param minTailBytes smallest trailing transfer
  * @param maxTailBytes largest trailing transfer
  */
@@ -27,6 +30,7 @@ public record ProbeSettings(
     Duration staleAfter,
     long headBytes,
     Duration tailTarget,
+    double tailNoiseMultiple,
     long minTailBytes,
     long maxTailBytes) {
 
@@ -40,6 +44,9 @@ public record ProbeSettings(
     positive("urgentInterval", urgentInterval);
     positive("staleAfter", staleAfter);
     positive("tailTarget", tailTarget);
+    if (!(tailNoiseMultiple >= 0) || Double.isInfinite(tailNoiseMultiple)) {
+      throw new IllegalArgumentException("tailNoiseMultiple must be a finite number >= 0, got " + tailNoiseMultiple);
+    }
     if (urgentInterval.compareTo(idleInterval) > 0) {
       throw new IllegalArgumentException("urgentInterval " + urgentInterval + " must not be longer than idleInterval " + idleInterval);
     }
@@ -51,10 +58,14 @@ public record ProbeSettings(
     }
   }
 
-  /** Defaults: at most 2% of the link, a probe every 100 ms when fresh and every 50 ms when not, budget allowing. */
+  /**
+   * Defaults: at most 2% of the link, a probe every 100 ms when fresh and every 50 ms when not, budget allowing;
+   * tails of 2 ms on the wire, or five times the timing scatter (a sample then scatters by a fifth of its value,
+   * under the estimator's 25% floor of the spread, so it counts in full).
+   */
   public static ProbeSettings defaults() {
     return new ProbeSettings(0.02, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofSeconds(1),
-        64, Duration.ofMillis(2), 256, 1 << 20);
+        64, Duration.ofMillis(2), 5, 256, 1 << 20);
   }
 
   private static void positive(String name, Duration value) {

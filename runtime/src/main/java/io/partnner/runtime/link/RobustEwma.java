@@ -12,6 +12,16 @@ package io.partnner.runtime.link;
  * from them, dropping the stale weight (a simple form of the change detectors surveyed in M. Basseville
  * and I. Nikiforov, "Detection of Abrupt Changes", 1993). A mean older than {@code staleNanos} vetoes
  * nothing: the next sample replaces it.
+ *
+ * <p>A sample may come with its own uncertainty (a spread of its own, on the scale of the values), for
+ * instance a rate timed over an interval not much longer than the timer's scatter. It then counts less,
+ * by the share of its variance that is the signal's: its time weight {@code w} times
+ * {@code r^2 / (r^2 + s^2)}, with {@code r} the tracked spread and {@code s} its own (inverse-variance
+ * weighting, as a Kalman filter gives a noisy measurement against a mean as uncertain as the spread:
+ * R. E. Kalman, "A new approach to linear filtering and prediction problems", 1960). However old the mean,
+ * one badly timed sample cannot replace it. Such a sample is judged an outlier against {@code sqrt(r^2 + s^2)},
+ * so a run of badly timed samples cannot pass for a change, and it moves the spread only by its share of the
+ * variance. One noisier than the spread does not date the mean ({@link #lastNanos}): the mean does not rest on it.
  */
 final class RobustEwma {
   enum Outcome { ACCEPTED, REJECTED, CHANGED }
@@ -43,6 +53,14 @@ final class RobustEwma {
   }
 
   Outcome offer(double value, long nanos) {
+    return offer(value, nanos, 0);
+  }
+
+  /** Offers a sample whose own uncertainty is {@code sampleSpread} (on the scale of the values; 0 for an exact one). */
+  Outcome offer(double value, long nanos, double sampleSpread) {
+    if (!(sampleSpread >= 0)) {
+      throw new IllegalArgumentException("a sample's spread must be >= 0, got " + sampleSpread);
+    }
     if (!known) {
       known = true;
       mean = value;
@@ -52,7 +70,10 @@ final class RobustEwma {
       return Outcome.ACCEPTED;
     }
     long elapsed = Math.max(0, nanos - lastNanos);
-    double deviation = (value - mean) / spread();
+    double spread = spread();
+    double signal = spread * spread;
+    double noise = Double.isInfinite(sampleSpread) ? Double.MAX_VALUE : sampleSpread * sampleSpread;
+    double deviation = (value - mean) / Math.sqrt(signal + noise);
     if (elapsed <= staleNanos && Math.abs(deviation) > sigmas) {
       int side = deviation > 0 ? 1 : -1;
       if (runLength > 0 && side != runSide) {
@@ -76,14 +97,24 @@ final class RobustEwma {
       changes++;
       return Outcome.CHANGED;
     }
-    runLength = 0;
-    double weight = Math.max(decay(elapsed, halfLifeNanos), 1.0 / (samples + 1));
-    double spreadWeight = Math.max(decay(elapsed, spreadHalfLifeNanos), 1.0 / (samples + 1));
+    // A sample noisier than the spread hardly moves the mean: the mean does not rest on it (its date stays, so
+    // whoever waits for a fresh sample still waits), and it does not break a run of outliers.
+    boolean informative = noise <= signal;
+    if (informative) {
+      runLength = 0;
+    }
+    double timeWeight = Math.max(decay(elapsed, halfLifeNanos), 1.0 / (samples + 1));
+    double weight = timeWeight * signal / (signal + noise);
+    double spreadWeight = Math.max(decay(elapsed, spreadHalfLifeNanos), 1.0 / (samples + 1)) * signal / (signal + noise);
     double difference = value - mean;
     mean += weight * difference;
-    variance = (1 - spreadWeight) * (variance + spreadWeight * difference * difference);
+    // Of the squared difference, the sample's own variance is its noise, not the signal's spread.
+    double squared = noise == 0 ? difference * difference : Math.max(0, difference * difference - noise);
+    variance = (1 - spreadWeight) * (variance + spreadWeight * squared);
     samples = Math.min(samples + 1, 1 << 20);
-    lastNanos = nanos;
+    if (informative) {
+      lastNanos = nanos;
+    }
     return Outcome.ACCEPTED;
   }
 

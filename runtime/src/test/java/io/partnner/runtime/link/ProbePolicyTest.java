@@ -126,7 +126,7 @@ final class ProbePolicyTest {
   @Test
   void nextProbeNanos_changeSuspected_isUrgent() {
     ProbeSettings slow = new ProbeSettings(0.02, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(50),
-        Duration.ofSeconds(60), 64, Duration.ofMillis(2), 256, 1 << 20);
+        Duration.ofSeconds(60), 64, Duration.ofMillis(2), 5, 256, 1 << 20);
     ProbePolicy patient = new ProbePolicy(slow, estimator);
     LinkEmulator link = LinkEmulator.ofConstant(10, 10, Duration.ofMillis(50), ticker);
     long now = send(link, patient.poll(Direction.UP, 0).orElseThrow(), 0);
@@ -161,12 +161,12 @@ final class ProbePolicyTest {
   void settings_badValues_areRejectedWithTheirName() {
     ProbeSettings d = ProbeSettings.defaults();
     assertThatThrownBy(() -> new ProbeSettings(0, d.budgetWindow(), d.idleInterval(), d.urgentInterval(), d.staleAfter(),
-        d.headBytes(), d.tailTarget(), d.minTailBytes(), d.maxTailBytes())).hasMessage("linkShare must be in (0, 0.5], got 0.0");
+        d.headBytes(), d.tailTarget(), d.tailNoiseMultiple(), d.minTailBytes(), d.maxTailBytes())).hasMessage("linkShare must be in (0, 0.5], got 0.0");
     assertThatThrownBy(() -> new ProbeSettings(d.linkShare(), d.budgetWindow(), Duration.ofMillis(10), Duration.ofMillis(20),
-        d.staleAfter(), d.headBytes(), d.tailTarget(), d.minTailBytes(), d.maxTailBytes()))
+        d.staleAfter(), d.headBytes(), d.tailTarget(), d.tailNoiseMultiple(), d.minTailBytes(), d.maxTailBytes()))
         .hasMessage("urgentInterval PT0.02S must not be longer than idleInterval PT0.01S");
     assertThatThrownBy(() -> new ProbeSettings(d.linkShare(), d.budgetWindow(), d.idleInterval(), d.urgentInterval(), d.staleAfter(),
-        d.headBytes(), d.tailTarget(), 10, 5)).hasMessage("tail sizes must satisfy 1 <= minTailBytes <= maxTailBytes, got 10 and 5");
+        d.headBytes(), d.tailTarget(), d.tailNoiseMultiple(), 10, 5)).hasMessage("tail sizes must satisfy 1 <= minTailBytes <= maxTailBytes, got 10 and 5");
     assertThatThrownBy(() -> new Probe(Direction.UP, 0, 10)).hasMessage("invalid probe: UP head 0 bytes, tail 10 bytes");
   }
 }

@@ -25,6 +25,29 @@ final class RobustEwmaTest {
   }
 
   @Test
+  void offer_samplesNoisierThanTheSpread_moveTheMeanByTheirPrecisionAndNeverMakeAChange() {
+    RobustEwma filter = filter();
+    for (int i = 0; i <= 10; i++) {
+      filter.offer(1.0, i * 50 * MS);
+    }
+    // One far off (by 20 floors of the spread) but with a spread of 2.0 of its own: weighed at 0.01 / (0.01 + 4)
+    // of its time weight, not held back, and not what the mean rests on.
+    assertThat(filter.offer(3.0, 600 * MS, 2.0)).isEqualTo(RobustEwma.Outcome.ACCEPTED);
+    assertThat(filter.mean()).isCloseTo(1.0, within(0.01));
+    assertThat(filter.lastNanos()).isEqualTo(500 * MS);
+    // A long run of them, scattered both ways as badly timed samples are, is no change either.
+    for (int i = 1; i <= 50; i++) {
+      filter.offer(i % 2 == 0 ? 3.0 : -1.0, 600 * MS + i * 100 * MS, 2.0);
+    }
+    assertThat(filter.mean()).isCloseTo(1.0, within(0.1));
+    assertThat(filter.changes()).isZero();
+    assertThat(filter.spread()).isLessThan(0.2);
+    // An exact sample after a stale mean still counts in full.
+    filter.offer(3.0, 10_000 * MS, 0);
+    assertThat(filter.mean()).isCloseTo(3.0, within(0.01));
+  }
+
+  @Test
   void offer_lonelyOutlier_isHeldBack() {
     RobustEwma filter = filter();
     for (int i = 0; i <= 10; i++) {
