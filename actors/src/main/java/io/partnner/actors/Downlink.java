@@ -13,7 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 final class Downlink {
   /** Bytes of a reply's envelope apart from its tensors: ids, names, times. */
-  private static final long ENVELOPE_BYTES = 64;
+  static final long ENVELOPE_BYTES = 64;
 
   private Downlink() {}
 

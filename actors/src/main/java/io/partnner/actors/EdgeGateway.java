@@ -402,8 +402,14 @@ public final class EdgeGateway extends AbstractBehavior<EdgeGateway.Command> {
           return;
         }
         // The executor acknowledges on the lane once it has taken the request on, and answers there too.
-        pushed.acknowledged().whenComplete((ack, failure) -> self.tell(failure == null
-            ? new BulkAcked(requestId, executorId, ack) : failed(requestId, executorId, failure)));
+        // The receipt crosses the emulated downlink like an Artery receipt does (the uplink is timed by it).
+        pushed.acknowledged().whenComplete((ack, failure) -> {
+          if (failure != null) {
+            self.tell(failed(requestId, executorId, failure));
+          } else {
+            link.down(Downlink.ENVELOPE_BYTES, () -> self.tell(new BulkAcked(requestId, executorId, ack)));
+          }
+        });
         pushed.replied().whenComplete((reply, failure) -> self.tell(failure == null
             ? new BulkReplied(requestId, executorId, reply) : failed(requestId, executorId, failure)));
       });

@@ -120,6 +120,39 @@ class EdgeCloudClusterTest {
   }
 
   @Test
+  void aBulkRequestsReceiptCrossesTheEmulatedDownlink_soItsUplinkTimeIsAWholeRoundTrip(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    // 100 Mbit/s both ways and a 400 ms round trip: 200 kB go up in 16 ms after 200 ms, the receipt takes 200 ms back.
+    java.nio.file.Path trace = java.nio.file.Files.writeString(dir.resolve("flat.csv"), "t_s,mbps\n0,100\n1,100\n");
+    TestingModel model = new TestingModel("receipt", 0, 50_000);
+    try (Partnner edge = Partnner.start(model, config("""
+        partnner.planner.strategy = "fixed:1"
+        partnner.edge.trace-rtt = 400ms
+        partnner.edge.link = "%s"
+        """.formatted(trace.toString().replace("\\", "/"))))) {
+      ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(TestingModel.loader(), config(""),
+          Optional.of(edge.address()));
+      try {
+        awaitExecutors(edge, 1);
+        TestProbe<Object> probe = TestProbe.create(edge.system());
+        probe.awaitAssert(WAIT, () -> {
+          assertThat(edge.stats().toCompletableFuture().join().bulkLanes()).isEqualTo(1);
+          return null;
+        });
+        InferenceResult result = get(edge.infer(Tensor.ofFloats(List.of(1L, 50_000L), new float[50_000]))
+            .toCompletableFuture());
+        assertThat(result.servedBy()).contains("/user/cloud-host/executor-");
+        assertThat(edge.stats().toCompletableFuture().join().bulkSent()).isEqualTo(1);
+        // Without the downlink's half of the round trip it would be about 216 ms.
+        assertThat(result.latency().linkUpNanos()).isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());
+      } finally {
+        cloud.terminate();
+        cloud.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void requestsAtACloudNodeThatDiesAreFinishedOnTheEdgeExactlyOnce() throws Exception {
     // Each block takes 100 ms, so requests queue at the one cloud executor when it dies.
     TestingModel model = new TestingModel("slow", 100_000);
