@@ -43,6 +43,17 @@ class EdgeCloudClusterTest {
     });
   }
 
+  /** Waits until the edge has one cloud executor and knows its bulk lane; returns the probe it waited with. */
+  private static TestProbe<Object> awaitBulkLane(Partnner edge) {
+    awaitExecutors(edge, 1);
+    TestProbe<Object> probe = TestProbe.create(edge.system());
+    probe.awaitAssert(WAIT, () -> {
+      assertThat(edge.stats().toCompletableFuture().join().bulkLanes()).isEqualTo(1);
+      return null;
+    });
+    return probe;
+  }
+
   @Test
   void aCloudNodeFetchesTheModelByHashAndRunsTheTail() throws Exception {
     TestingModel model = new TestingModel("tiny", 0);
@@ -90,12 +101,7 @@ class EdgeCloudClusterTest {
       ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(TestingModel.loader(),
           config(TestingArteryLog.CONFIG), Optional.of(edge.address()));
       try {
-        awaitExecutors(edge, 1);
-        TestProbe<Object> probe = TestProbe.create(edge.system());
-        probe.awaitAssert(WAIT, () -> {
-          assertThat(edge.stats().toCompletableFuture().join().bulkLanes()).isEqualTo(1);
-          return null;
-        });
+        awaitBulkLane(edge);
         for (int i = 0; i < 3; i++) {
           float[] x = new float[50_000];
           x[49_999] = i;
@@ -133,12 +139,7 @@ class EdgeCloudClusterTest {
       ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(TestingModel.loader(), config(""),
           Optional.of(edge.address()));
       try {
-        awaitExecutors(edge, 1);
-        TestProbe<Object> probe = TestProbe.create(edge.system());
-        probe.awaitAssert(WAIT, () -> {
-          assertThat(edge.stats().toCompletableFuture().join().bulkLanes()).isEqualTo(1);
-          return null;
-        });
+        awaitBulkLane(edge);
         InferenceResult result = get(edge.infer(Tensor.ofFloats(List.of(1L, 50_000L), new float[50_000]))
             .toCompletableFuture());
         assertThat(result.servedBy()).contains("/user/cloud-host/executor-");
@@ -205,12 +206,7 @@ class EdgeCloudClusterTest {
       ActorSystem<PartnnerNode.Command> cloud = Partnner.startCloud(TestingModel.loader(), config("""
           pekko.coordinated-shutdown.run-by-actor-system-terminate = off
           """), Optional.of(edge.address()));
-      awaitExecutors(edge, 1);
-      TestProbe<Object> probe = TestProbe.create(edge.system());
-      probe.awaitAssert(WAIT, () -> {
-        assertThat(edge.stats().toCompletableFuture().join().bulkLanes()).isEqualTo(1);
-        return null;
-      });
+      TestProbe<Object> probe = awaitBulkLane(edge);
       List<CompletableFuture<InferenceResult>> answers = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         float[] x = new float[50_000];
